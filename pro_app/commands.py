@@ -1,0 +1,14 @@
+"""Register every `flask` command group; each lives in its feature package."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from .audit.cli import audit_cli
+    from .demo.cli import demo_cli
+    from .scheduler.cli import scheduler_cli, serve
+    from .staff.cli import staff_cli
+
+    for group in (demo_cli, staff_cli, audit_cli, scheduler_cli, serve):
+        app.cli.add_command(group)

@@ -1,0 +1,152 @@
+"""Typed settings read once from the environment; a mistake stops start-up with one clear line."""
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+SUPPORTED_LOCALES = ("fr", "en")
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+# A fixed key so that the embedded demo works out of the box; refused outside development.
+DEV_PHONE_KEY = base64.urlsafe_b64encode(b"pro_app-development-phone-key-32").decode()
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    database_url: str
+    secret_key: str
+    phone_key: str
+    public_base_url: str
+    sms_backend: str
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_from: str
+    twilio_messaging_service_sid: str
+    twilio_api_base_url: str
+    twilio_timeout_seconds: float
+    default_locale: str
+    study_timezone: str
+    protocol_file: Path
+    instance_path: Path
+    rate_limit_storage_uri: str
+    idle_logout_minutes: int
+    sender_id: str = "CHU-INFO"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in ("development", "test")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _env(environ, name: str, default: str = "") -> str:
+    return environ.get(name, default).strip()
+
+
+def load_settings(environ=None, overrides: dict | None = None) -> Settings:
+    """Read settings from the environment (or a given mapping), then validate them."""
+    environ = dict(os.environ if environ is None else environ)
+    environ.update({k: str(v) for k, v in (overrides or {}).items()})
+    instance_path = Path(_env(environ, "INSTANCE_PATH", str(REPO_ROOT / "instance")))
+    settings = Settings(
+        environment=_env(environ, "PRO_APP_ENV", "development"),
+        database_url=_env(environ, "DATABASE_URL", f"sqlite:///{instance_path / 'pro_app.sqlite3'}"),
+        secret_key=_env(environ, "SECRET_KEY", DEV_SECRET_KEY),
+        phone_key=_env(environ, "PHONE_ENCRYPTION_KEY", DEV_PHONE_KEY),
+        public_base_url=_env(environ, "PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        sms_backend=_env(environ, "SMS_BACKEND", "console"),
+        twilio_account_sid=_env(environ, "TWILIO_ACCOUNT_SID"),
+        twilio_auth_token=_env(environ, "TWILIO_AUTH_TOKEN"),
+        twilio_from=_env(environ, "TWILIO_FROM"),
+        twilio_messaging_service_sid=_env(environ, "TWILIO_MESSAGING_SERVICE_SID"),
+        twilio_api_base_url=_env(environ, "TWILIO_API_BASE_URL"),
+        twilio_timeout_seconds=_number(environ, "TWILIO_TIMEOUT_SECONDS", "10"),
+        default_locale=_env(environ, "DEFAULT_LOCALE", "fr"),
+        study_timezone=_env(environ, "STUDY_TIMEZONE", "Europe/Paris"),
+        protocol_file=Path(_env(environ, "STUDY_PROTOCOL_FILE", str(REPO_ROOT / "pro_app/protocol/step.yaml"))),
+        instance_path=instance_path,
+        rate_limit_storage_uri=_env(environ, "RATE_LIMIT_STORAGE_URI", "memory://"),
+        idle_logout_minutes=int(_number(environ, "IDLE_LOGOUT_MINUTES", "30")),
+        sender_id=_env(environ, "SMS_SENDER_ID", "CHU-INFO"),
+    )
+    validate(settings)
+    return settings
+
+
+def _number(environ, name: str, default: str) -> float:
+    raw = _env(environ, name, default)
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
+
+
+def validate(s: Settings) -> None:
+    if s.environment not in ("development", "test", "production"):
+        raise ConfigError(f"PRO_APP_ENV: must be development, test or production, got {s.environment!r}")
+    _validate_database_url(s.database_url)
+    if not s.is_development and s.secret_key in ("", DEV_SECRET_KEY):
+        raise ConfigError("SECRET_KEY: set a long random value; the development default is refused in production")
+    if not s.is_development and s.phone_key in ("", DEV_PHONE_KEY):
+        raise ConfigError("PHONE_ENCRYPTION_KEY: set a Fernet key; the development default is refused in production")
+    _validate_fernet_key(s.phone_key)
+    if not s.public_base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_BASE_URL: must start with http:// or https://, got {s.public_base_url!r}")
+    if s.sms_backend not in ("console", "twilio"):
+        raise ConfigError(f"SMS_BACKEND: must be console or twilio, got {s.sms_backend!r}")
+    if s.sms_backend == "twilio":
+        _validate_twilio(s)
+    if s.default_locale not in SUPPORTED_LOCALES:
+        raise ConfigError(f"DEFAULT_LOCALE: must be one of {', '.join(SUPPORTED_LOCALES)}, got {s.default_locale!r}")
+    _validate_timezone(s.study_timezone)
+    if not s.protocol_file.is_file():
+        raise ConfigError(f"STUDY_PROTOCOL_FILE: no such file: {s.protocol_file}")
+    if s.idle_logout_minutes < 1:
+        raise ConfigError("IDLE_LOGOUT_MINUTES: must be at least 1")
+
+
+def _validate_database_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL: not a database URL: {url!r}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL: only sqlite and postgresql are supported, got {parsed.drivername!r}")
+
+
+def _validate_fernet_key(key: str) -> None:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode())
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigError("PHONE_ENCRYPTION_KEY: must be a Fernet key (32 bytes, url-safe base64)")
+
+
+def _validate_twilio(s: Settings) -> None:
+    for name, value in (("TWILIO_ACCOUNT_SID", s.twilio_account_sid), ("TWILIO_AUTH_TOKEN", s.twilio_auth_token)):
+        if not value:
+            raise ConfigError(f"{name}: required when SMS_BACKEND=twilio")
+    if not (s.twilio_from or s.twilio_messaging_service_sid):
+        raise ConfigError("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is required when SMS_BACKEND=twilio")
+
+
+def _validate_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"STUDY_TIMEZONE: unknown time zone {name!r}") from None

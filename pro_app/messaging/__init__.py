@@ -1,0 +1,1 @@
+"""SMS text analysis and the backends the dispatcher sends through."""

@@ -1,0 +1,1 @@
+"""Patients: registration, contact details, status."""

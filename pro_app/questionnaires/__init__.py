@@ -1,0 +1,1 @@
+"""Instrument administrations, answers, scores and the patient's questionnaire pages."""

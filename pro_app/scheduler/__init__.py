@@ -1,0 +1,1 @@
+"""The one long-running scheduler process (APScheduler) and the embedded `flask serve`."""

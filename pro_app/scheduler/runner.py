@@ -1,0 +1,26 @@
+"""Build the APScheduler instance: in-memory job store, jobs defined here, never pickled."""
+from __future__ import annotations
+
+from apscheduler.schedulers.base import BaseScheduler
+from flask import Flask
+
+from . import jobs
+
+DISPATCH_EVERY_SECONDS = 60
+
+
+def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
+    zone = app.extensions["pro_app.settings"].study_timezone
+    # Lateness is decided by our own code (not_after on each message), so never skip a run.
+    common = {"args": [app], "coalesce": True, "max_instances": 1, "misfire_grace_time": None,
+              "replace_existing": True}
+    scheduler.add_job(jobs.advance_visits, "cron", id="advance_visits", hour=0, minute=10, timezone=zone,
+                      **common)
+    scheduler.add_job(jobs.advance_visits, id="advance_visits_at_start", **common)
+    for job in EXTRA_JOBS:
+        job(scheduler, common)
+    return scheduler
+
+
+# Features add (scheduler, common_kwargs) callables here, e.g. the message dispatcher.
+EXTRA_JOBS: list = []

@@ -1,0 +1,61 @@
+"""Password hashing, login manager, role checks and the audit actor for staff requests."""
+from __future__ import annotations
+
+from functools import wraps
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..audit.services import Actor, set_actor
+from ..extensions import db, login_manager
+from .models import StaffUser
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so both paths cost the same (no enumeration).
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(user: StaffUser | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def configure(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.session_protection = "strong"
+    app.before_request(_set_staff_actor)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> StaffUser | None:
+    return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+
+
+def _set_staff_actor() -> None:
+    if current_user.is_authenticated:
+        set_actor(Actor("staff", current_user.id, current_user.role))
+
+
+def roles_required(*roles: str):
+    """Allow only signed-in staff with one of these roles (403 otherwise)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator

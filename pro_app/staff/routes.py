@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from .forms import LoginForm
+from .services import authenticate
+
+bp = Blueprint("staff", __name__, template_folder="templates", url_prefix="/staff")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("staff/login.html", form=form), 400 if form.errors else 200
+    user = authenticate(form.email.data, form.password.data)
+    db.session.commit()
+    if user is None:
+        flash(_("E-mail or password not recognised, or the account is temporarily locked."), "error")
+        return render_template("staff/login.html", form=form), 401
+    login_user(user)
+    return redirect(_safe_next() or url_for("main.index"))
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else None
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("staff.login"))
+
+
+@bp.route("/me")
+@login_required
+def me():
+    return render_template("staff/me.html", user=current_user)

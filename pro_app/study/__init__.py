@@ -1,0 +1,1 @@
+"""The study, its protocol and its sites."""
