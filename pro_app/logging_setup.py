@@ -28,5 +28,8 @@ def configure(app: Flask) -> None:
         if not any(isinstance(f, RedactingFilter) for f in logger.filters):
             logger.addFilter(redactor)
     logging.getLogger("pro_app").setLevel(logging.INFO)
+    # Their debug lines carry full request URLs (phone numbers in Twilio list queries).
+    for chatty in ("urllib3", "twilio", "twilio.http_client"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,6 +1,7 @@
 """Create and recompute a patient's visits, their administrations and planned messages."""
 from __future__ import annotations
 
+from ..db import utcnow
 from ..extensions import db
 from ..messaging.models import OutboundMessage
 from ..protocol import Protocol
@@ -37,7 +38,7 @@ def plan_visit_messages(visit: Visit, protocol: Protocol) -> list[OutboundMessag
         if administration.mode != "phone" or administration.is_submitted:
             continue
         for message in plan_messages(visit.window_opens, visit.window_closes, protocol.reminders,
-                                     patient.timezone):
+                                     patient.timezone, now_utc=utcnow()):
             planned.append(OutboundMessage(patient=patient, administration_id=administration.id,
                                            kind=message.kind, due_at=message.due_at_utc,
                                            not_after=message.not_after_utc))

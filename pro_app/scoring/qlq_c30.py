@@ -71,6 +71,12 @@ def _score_chunk(chunk: np.ndarray, out: np.ndarray) -> None:
 
 
 def _summary(scales: np.ndarray) -> np.ndarray:
-    terms = scales.copy()
-    np.subtract(100.0, terms[_FUNCTIONAL_IN_SUMMARY:], out=terms[_FUNCTIONAL_IN_SUMMARY:])
-    return terms.sum(axis=0) / _SUMMARY_WIDTH  # NaN when any of the 13 scales is missing
+    """(PF2 + ... + SF + (100 - FA) + ... + (100 - DI)) / 13, NaN when any scale is missing.
+
+    Added term by term, left to right: numpy's sum() picks its order by array shape, which
+    would let one row and a batch differ in the last bit.
+    """
+    total = scales[0].copy()
+    for row in range(1, _SUMMARY_WIDTH):
+        total += scales[row] if row < _FUNCTIONAL_IN_SUMMARY else 100.0 - scales[row]
+    return total / _SUMMARY_WIDTH

@@ -34,7 +34,7 @@ def _answer_parser(item: Item):
             kind = "not a whole number" if _NUMBER.fullmatch(text) else "not a number"
             raise ValueError(f"{text!r} is {kind}; expected {low}..{high}, or empty when missing")
         if not low <= float(text) <= high:
-            raise ValueError(f"{text!r} is outside {low}..{high} (item {item.number} uses {low}..{high})")
+            raise ValueError(f"{text!r} is outside the range of item {item.number}, {low}..{high}")
         return float(text)
 
     return parse
