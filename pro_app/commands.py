@@ -7,8 +7,12 @@ from flask import Flask
 def register(app: Flask) -> None:
     from .audit.cli import audit_cli
     from .demo.cli import demo_cli
+    from .questionnaires.cli import instruments_cli, scores_cli
     from .scheduler.cli import scheduler_cli, serve
+    from .scoring.cli import score
     from .staff.cli import staff_cli
 
     for group in (demo_cli, staff_cli, audit_cli, scheduler_cli, serve):
+        app.cli.add_command(group)
+    for group in (instruments_cli, scores_cli, score):
         app.cli.add_command(group)

@@ -54,7 +54,10 @@ def _app(app_overrides):
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

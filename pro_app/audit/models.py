@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import in_list, utcnow
 from ..extensions import db
+from .guard import install as install_guard
+from .triggers import attach as attach_triggers
 
 ACTOR_TYPES = ("staff", "patient_link", "system")
 
@@ -31,3 +33,7 @@ class AuditEntry(db.Model):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     entry_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+
+
+attach_triggers(AuditEntry.__table__)
+install_guard(AuditEntry)

@@ -11,6 +11,7 @@ from ..patients.models import Patient
 from ..patients.services import Registration, register_patient
 from ..protocol import Protocol
 from ..questionnaires.links import issue_link, link_url
+from ..questionnaires.packs import ensure_demo_packs
 from ..schedule.services import advance_visit_states
 from ..staff.models import StaffUser
 from ..staff.services import create_staff
@@ -44,6 +45,7 @@ class SeedResult:
 def seed_demo(protocol: Protocol, today: date | None = None) -> SeedResult:
     today = today or date.today()
     sync_study(protocol)
+    ensure_demo_packs()
     sites = {s.code: s for s in db.session.scalars(db.select(Site))}
     for email, name, role, site_code in DEMO_STAFF:
         if not db.session.scalar(db.select(StaffUser.id).filter_by(email=email)):

@@ -50,3 +50,25 @@ class Factories:
                                                 radiotherapy, **kwargs), self.protocol)
         db.session.commit()
         return patient
+
+    def qlq_answers(self, administration, values, submitted: bool = True):
+        """Save QLQ-C30 answers as ItemAnswer rows: `values` lists q1..q30, None for a skipped item.
+
+        Marks the administration submitted (or in progress) and commits; returns the administration.
+        """
+        from pro_app.db import utcnow
+        from pro_app.extensions import db
+        from pro_app.questionnaires.models import ItemAnswer
+        values = list(values)
+        assert len(values) == 30, "give q1..q30"
+        for number, value in enumerate(values, start=1):
+            state = "skipped" if value is None else "answered"
+            db.session.add(ItemAnswer(administration_id=administration.id, item_code=f"q{number}",
+                                      state=state, value=value))
+        now = utcnow()
+        administration.started_at = administration.started_at or now
+        administration.status = "submitted" if submitted else "in_progress"
+        administration.submitted_at = now if submitted else None
+        db.session.commit()
+        db.session.refresh(administration)
+        return administration
