@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 
@@ -14,7 +15,13 @@ class MenuLink:
 
 
 # (endpoint, label, roles) appended by features as they register.
-STAFF_MENU: list[tuple[str, object, tuple[str, ...]]] = []
+STAFF_MENU: list[tuple[str, object, tuple[str, ...]]] = [
+    ("audit.index", _l("Audit trail"), ("data_manager", "admin")),
+    ("patients.dashboard", _l("Site dashboard"), ("nurse", "investigator", "data_manager")),
+    ("patients.register", _l("Register a patient"), ("nurse", "investigator")),
+    ("accounts.index", _l("Staff accounts"), ("admin",)),
+    ("messaging.outbox", _l("Text messages"), ("nurse", "investigator", "data_manager")),
+]
 
 
 def staff_menu() -> list[MenuLink]:
@@ -23,9 +30,19 @@ def staff_menu() -> list[MenuLink]:
 
 
 def register(app: Flask) -> None:
+    from .audit.routes import bp as audit_bp
     from .main.routes import bp as main_bp
+    from .messaging.routes import bp as messaging_bp
+    from .messaging.stop_routes import bp as sms_stop_bp
+    from .messaging.webhooks import bp as twilio_webhooks_bp
+    from .mmse.routes import bp as mmse_bp
+    from .patients.routes import bp as patients_bp
+    from .questionnaires.routes import bp as questionnaires_bp
+    from .staff.account_routes import bp as accounts_bp
     from .staff.routes import bp as staff_bp
 
-    for blueprint in (main_bp, staff_bp):
+    for blueprint in (main_bp, staff_bp, audit_bp, questionnaires_bp, accounts_bp, patients_bp, mmse_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (messaging_bp, sms_stop_bp, twilio_webhooks_bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["staff_menu"] = staff_menu

@@ -6,7 +6,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from .audit.cli import audit_cli
+    from .backup.cli import backup_cli
     from .demo.cli import demo_cli
+    from .messaging.cli import reminders_cli
+    from .patients.cli import patients_cli
     from .questionnaires.cli import instruments_cli, scores_cli
     from .scheduler.cli import scheduler_cli, serve
     from .scoring.cli import score
@@ -16,3 +19,6 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     for group in (instruments_cli, scores_cli, score):
         app.cli.add_command(group)
+    app.cli.add_command(patients_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(backup_cli)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_LOCALES = ("fr", "en")
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # nosec B105  # refused outside development by validate()
 # A fixed key so that the embedded demo works out of the box; refused outside development.
 DEV_PHONE_KEY = base64.urlsafe_b64encode(b"pro_app-development-phone-key-32").decode()
 REPO_ROOT = Path(__file__).resolve().parent.parent

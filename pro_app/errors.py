@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("pro_app.errors")
+UNTRANSLATED = (429,)
 
 
 def register(app: Flask) -> None:
@@ -34,10 +35,11 @@ def _csrf_error(error: CSRFError):
 
 
 def _http_error(error: HTTPException):
-    # Only a description our code wrote (already translated) is shown; Werkzeug's are English.
+    # Only a description our code wrote (already translated) is shown; Werkzeug's are English,
+    # and Flask-Limiter's 429 description is the limit itself ("10 per 1 minute").
     custom = error.description if error.description != type(error).description else None
     code = error.code or 500
-    return _render(code, custom if code < 500 else None)
+    return _render(code, custom if code < 500 and code not in UNTRANSLATED else None)
 
 
 def _database_unavailable(error: OperationalError):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from .config import Settings
+from .config import ConfigError, Settings
 from .extensions import csrf, limiter
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -16,23 +16,52 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+HSTS = "max-age=31536000; includeSubDomains"
+# Counters kept in one worker's memory let every extra worker multiply the allowed attempts.
+PER_PROCESS_STORES = ("memory://",)
 
 
 def configure(app: Flask, settings: Settings) -> None:
+    _refuse_unsafe_production(app, settings)
     https = settings.public_base_url.startswith("https://")
+    app.config.update(_cookie_settings(https))
     app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=https,
-        REMEMBER_COOKIE_SECURE=https,
         WTF_CSRF_TIME_LIMIT=None,  # a paused form must never fail on an expired token
         RATELIMIT_STORAGE_URI=settings.rate_limit_storage_uri,
         RATELIMIT_HEADERS_ENABLED=True,
+        # A store that is briefly down must not turn every page into an error; it is logged.
+        RATELIMIT_SWALLOW_ERRORS=not settings.is_development,
         RATELIMIT_ENABLED=settings.environment != "test" or bool(settings.extra.get("rate_limits")),
     )
+    from .ratelimit import storage  # noqa: F401  registers the database:// store with `limits`
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(lambda response: _harden(response, https))
+
+
+def _cookie_settings(https: bool) -> dict:
+    settings = dict(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",  # Strict would drop the session when a patient opens the SMS link
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+    )
+    if https:
+        # The __Host- prefix makes browsers refuse the cookie unless Secure, Path=/ and host-only.
+        settings["SESSION_COOKIE_NAME"] = "__Host-session"
+    return settings
+
+
+def _refuse_unsafe_production(app: Flask, settings: Settings) -> None:
+    if settings.environment != "production":
+        return
+    if app.debug:
+        raise ConfigError("FLASK_DEBUG: the debugger runs code sent by the browser; never enable it in production")
+    if settings.rate_limit_storage_uri.startswith(PER_PROCESS_STORES):
+        raise ConfigError("RATE_LIMIT_STORAGE_URI: memory:// counts per worker; use database:// (this app's "
+                          "database) or redis://host:6379/0 in production")
 
 
 def _harden(response, https: bool):
@@ -41,9 +70,11 @@ def _harden(response, https: bool):
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if https or request.is_secure:
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        headers["Strict-Transport-Security"] = HSTS
     if request.endpoint and not request.endpoint.startswith("static"):
         headers.setdefault("Cache-Control", "no-store")
     return response

@@ -18,7 +18,7 @@ from ..staff.services import create_staff
 from ..study.models import Site
 from ..study.services import sync_study
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # nosec B105  # demo accounts only, printed by `flask demo seed`
 DEMO_STAFF = (
     ("nurse@demo.example", "Demo Nurse (site 01)", "nurse", "01"),
     ("nurse2@demo.example", "Demo Nurse (site 02)", "nurse", "02"),

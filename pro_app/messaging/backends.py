@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -51,6 +52,10 @@ class SmsBackend(Protocol):
         """The provider sid of a message already accepted, or None; raises ReconcileError."""
         ...
 
+    def find_sent_matching(self, to: str, sent_after_utc: datetime, matches: Callable[[str], bool]) -> str | None:
+        """Like ``find_sent``, recognising the message by a test on its text (e.g. its link)."""
+        ...
+
 
 def scrub_phone_numbers(text: str | None) -> str | None:
     """Provider error messages often quote the number; they are stored and logged, the number must not be."""
@@ -69,4 +74,7 @@ class ConsoleBackend:
         return SendOutcome(SENT, provider_sid=f"console-{sms.message_id}-{uuid.uuid4().hex}")
 
     def find_sent(self, to: str, sent_after_utc: datetime, body: str) -> str | None:
+        return None
+
+    def find_sent_matching(self, to: str, sent_after_utc: datetime, matches: Callable[[str], bool]) -> str | None:
         return None

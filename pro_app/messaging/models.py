@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import in_list, utcnow
@@ -11,6 +11,8 @@ from ..extensions import db
 MESSAGE_STATUSES = ("pending", "claimed", "sent", "delivered", "undelivered", "failed",
                     "cancelled", "expired", "unknown")
 FINAL_MESSAGE_STATUSES = ("delivered", "undelivered", "failed", "cancelled", "expired")
+# Rows site staff must look at: never sent for a lasting reason, or not known to be sent.
+ATTENTION_STATUSES = ("failed", "undelivered", "unknown")
 
 
 class OutboundMessage(db.Model):
@@ -18,6 +20,7 @@ class OutboundMessage(db.Model):
 
     pending → claimed → sent → delivered | undelivered | failed; pending → cancelled | expired;
     claimed past its lease → unknown → reconciled (sent, or pending again).
+    ``due_at`` is when an unknown row is next checked with the provider.
     """
 
     __tablename__ = "outbound_message"
@@ -31,19 +34,25 @@ class OutboundMessage(db.Model):
         CheckConstraint("status NOT IN ('sent', 'delivered', 'undelivered') OR provider_sid IS NOT NULL",
                         name="sent_has_sid"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_outbound_message_status_due_at", "status", "due_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), nullable=False, index=True)
     administration_id: Mapped[int | None] = mapped_column(ForeignKey("administration.id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending", index=True)
-    due_at: Mapped[datetime] = mapped_column(nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
+    due_at: Mapped[datetime] = mapped_column(nullable=False)
     not_after: Mapped[datetime] = mapped_column(nullable=False)
+    # The text as sent, link token redacted: no usable token rests in the database.
     body: Mapped[str | None] = mapped_column(String(1600), nullable=True)
     language: Mapped[str | None] = mapped_column(String(5), nullable=True)
     attempts: Mapped[int] = mapped_column(nullable=False, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The last send attempt: when it started and the SHA-256 of the link it carried, which is
+    # how reconciliation recognises this very message among those the provider lists.
+    attempted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    link_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     provider_sid: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     last_error_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
@@ -53,3 +62,15 @@ class OutboundMessage(db.Model):
     status_changed_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     patient: Mapped["Patient"] = relationship()  # noqa: F821
+    administration: Mapped["Administration | None"] = relationship()  # noqa: F821
+
+
+class SendThrottle(db.Model):
+    """One row shared by every dispatcher: the next free sending slot, in epoch seconds.
+
+    Reserving a slot is one atomic UPDATE, so the rate holds across processes and hosts.
+    """
+
+    __tablename__ = "sms_send_throttle"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    next_slot: Mapped[float] = mapped_column(Float(precision=53), nullable=False, default=0.0)

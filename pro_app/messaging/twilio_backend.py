@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import requests
@@ -74,11 +74,15 @@ class TwilioBackend:
 
     def find_sent(self, to: str, sent_after_utc: datetime, body: str) -> str | None:
         """Match by body; a trial account prefixes the text, hence ``endswith``."""
+        return self.find_sent_matching(to, sent_after_utc, lambda text: text == body or text.endswith(body))
+
+    def find_sent_matching(self, to: str, sent_after_utc: datetime, matches: Callable[[str], bool]) -> str | None:
+        """Among the newest 20 messages to ``to`` sent since ``sent_after_utc``."""
         try:
             messages = self._client.messages.list(to=to, date_sent_after=sent_after_utc, limit=20)
         except (TwilioException, requests.RequestException, ValueError) as exc:
             raise ReconcileError(_describe(exc)) from None
-        return next((m.sid for m in messages if m.body and (m.body == body or m.body.endswith(body))), None)
+        return next((m.sid for m in messages if m.body and matches(m.body)), None)
 
     def close(self) -> None:
         self._http.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
@@ -12,16 +13,16 @@ from ..extensions import db
 from ..privacy import encrypt_phone, phone_lookup_hash
 from ..protocol import Protocol
 from ..schedule.services import create_visits
+from ..staff.errors import N_, FieldError
 from ..study.models import Site
 from .models import LANGUAGES, Patient
 
+# STEP: surgery within 3 days of the end of radiotherapy; a longer delay is a protocol deviation.
+SURGERY_MAX_DAYS_AFTER_RADIOTHERAPY = 3
 
-class PatientError(ValueError):
-    """Invalid registration data; ``field`` names the offending field."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
+class PatientError(FieldError):
+    """Invalid patient data; ``field`` names the offending field."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Registration:
     surgery_date: date | None = None
     education_level: str | None = None
     timezone: str = "Europe/Paris"
+    sms_consent: bool = True
 
 
 def normalise_phone(raw: str, region: str = "FR") -> str:
@@ -42,26 +44,59 @@ def normalise_phone(raw: str, region: str = "FR") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise PatientError("phone", "not a phone number") from None
+        raise PatientError("phone", N_("This is not a phone number.")) from None
     if not phonenumbers.is_valid_number(number):
-        raise PatientError("phone", "not a valid phone number")
+        raise PatientError("phone", N_("This phone number is not valid; check the digits."))
     if phonenumbers.number_type(number) not in (phonenumbers.PhoneNumberType.MOBILE,
                                                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise PatientError("phone", "not a mobile number; text messages need a mobile phone")
+        raise PatientError("phone", N_("This is not a mobile number; text messages need a mobile phone."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def check_registration(data: Registration, protocol: Protocol) -> None:
-    if not re.fullmatch(protocol.study_code_pattern, data.study_code):
-        raise PatientError("study_code", f"does not match the study's format (e.g. {protocol.study_code_example})")
-    if db.session.scalar(db.select(Patient.id).filter_by(study_code=data.study_code)):
-        raise PatientError("study_code", "already registered")
+def check_study_code(study_code: str, protocol: Protocol, patient_id: int | None = None) -> None:
+    if not re.fullmatch(protocol.study_code_pattern, study_code):
+        raise PatientError("study_code", N_("This does not match the study's code format (for example %(example)s)."),
+                           example=protocol.study_code_example)
+    existing = db.session.scalar(db.select(Patient.id).filter_by(study_code=study_code))
+    if existing is not None and existing != patient_id:
+        raise PatientError("study_code", N_("A patient with this study code is already registered."))
+
+
+def check_details(data, protocol: Protocol) -> None:
+    """Checks shared by registration and corrections (``data`` has the Registration fields)."""
     if data.language not in LANGUAGES:
-        raise PatientError("language", "must be fr or en")
+        raise PatientError("language", N_("Choose French or English."))
+    try:
+        ZoneInfo(data.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PatientError("timezone", N_("Unknown time zone; use a name such as Europe/Paris.")) from None
     if data.radiotherapy_date < data.inclusion_date:
-        raise PatientError("radiotherapy_date", "is before the inclusion date")
+        raise PatientError("radiotherapy_date", N_("The first radiotherapy date is before the inclusion date."))
+    if data.surgery_date is not None and data.surgery_date < data.radiotherapy_date:
+        raise PatientError("surgery_date", N_("In this study surgery follows radiotherapy: the surgery date is "
+                                              "before the first radiotherapy date."))
     if data.education_level and data.education_level not in protocol.education_levels:
-        raise PatientError("education_level", "unknown education level")
+        raise PatientError("education_level", N_("Unknown education level."))
+
+
+def date_warnings(data) -> list[FieldError]:
+    """Allowed but worth a second look: the protocol limits these."""
+    warnings = []
+    if data.surgery_date is not None:
+        delay = (data.surgery_date - data.radiotherapy_date).days
+        if delay > SURGERY_MAX_DAYS_AFTER_RADIOTHERAPY:
+            warnings.append(FieldError(
+                "surgery_date", N_("Surgery is %(days)d days after radiotherapy; the protocol allows at most "
+                                   "%(limit)d. Check the dates; if they are right, confirm to continue."),
+                days=delay, limit=SURGERY_MAX_DAYS_AFTER_RADIOTHERAPY))
+    return warnings
+
+
+def check_registration(data: Registration, protocol: Protocol) -> None:
+    check_study_code(data.study_code, protocol)
+    check_details(data, protocol)
+    if data.phone:
+        normalise_phone(data.phone)
 
 
 def register_patient(data: Registration, protocol: Protocol) -> Patient:
@@ -72,12 +107,14 @@ def register_patient(data: Registration, protocol: Protocol) -> Patient:
         phone_ciphertext=encrypt_phone(phone) if phone else None,
         phone_lookup=phone_lookup_hash(phone) if phone else None,
         inclusion_date=data.inclusion_date, radiotherapy_date=data.radiotherapy_date,
-        surgery_date=data.surgery_date, education_level=data.education_level)
+        surgery_date=data.surgery_date, education_level=data.education_level, sms_consent=data.sms_consent)
     db.session.add(patient)
     db.session.flush()
     create_visits(patient, protocol)
     record("register", "patient", patient.id, patient_id=patient.id,
            new={"study_code": patient.study_code, "site": data.site.code, "language": data.language,
                 "inclusion_date": data.inclusion_date, "radiotherapy_date": data.radiotherapy_date,
-                "phone": "set" if phone else None})
+                "surgery_date": data.surgery_date, "education_level": data.education_level,
+                "timezone": data.timezone, "sms_consent": data.sms_consent, "phone": "set" if phone else None},
+           reason="; ".join(str(warning) for warning in date_warnings(data)) or None)
     return patient

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from ..scoring.mmse_attention import ATTENTION_RULES
 from .model import (ANCHORS, COMPLETED_BY, INSTRUMENTS, WEEKDAYS, InstrumentAtVisit, MmseRules,
                     Protocol, QlqRules, ReminderPolicy, VisitRule)
-
-ATTENTION_RULES = ("greco", "best", "serial7", "spelling")
 
 
 class ProtocolError(ValueError):

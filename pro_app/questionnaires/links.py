@@ -3,6 +3,7 @@
 Each SMS carries a link minted when it is sent, so that no usable token ever rests in the
 database; every link of an administration stays valid until the questionnaire is submitted,
 the patient leaves the study, or staff reissue the link (which revokes the older ones).
+A clinic tablet gets its own short-lived link (`issue_tablet_link`) that leaves SMS links alone.
 """
 from __future__ import annotations
 
@@ -13,12 +14,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
+from ..schedule.models import Visit
 from .models import Administration, PatientLink
 
 TOKEN_BYTES = 16  # 128 bits
+TABLET_LINK_HOURS = 3
+# Visits closed by staff, and patients who left the study, make every link stop working.
+_CLOSED_VISIT_STATUSES = ("not_done", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -40,41 +46,68 @@ def _local_to_utc(day: date, clock: time, zone: str) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+def window_utc(visit: Visit) -> tuple[datetime, datetime]:
+    """The visit window in naive UTC: from midnight of the first day to midnight after the last."""
+    zone = visit.patient.timezone
+    return (_local_to_utc(visit.window_opens, time(0, 0), zone),
+            _local_to_utc(visit.window_closes + timedelta(days=1), time(0, 0), zone))
+
+
 def issue_link(administration: Administration, *, revoke_others: bool = False) -> str:
     """Mint a link for this administration and return the token (shown once, never stored)."""
     if revoke_others:
         revoke_links(administration, "reissued")
-    visit = administration.visit
-    zone = visit.patient.timezone
+    valid_from, valid_until = window_utc(administration.visit)
+    return _mint(administration, valid_from, valid_until)
+
+
+def issue_tablet_link(administration: Administration, now: datetime | None = None) -> str:
+    """A link for a self-completion on a clinic tablet: from now, for a few hours, within the window."""
+    now = now or utcnow()
+    _, closes = window_utc(administration.visit)
+    return _mint(administration, now, max(now, min(closes, now + timedelta(hours=TABLET_LINK_HOURS))))
+
+
+def _mint(administration: Administration, valid_from: datetime, valid_until: datetime) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    db.session.add(PatientLink(
-        administration=administration, token_hash=token_hash(token),
-        valid_from=_local_to_utc(visit.window_opens, time(0, 0), zone),
-        valid_until=_local_to_utc(visit.window_closes + timedelta(days=1), time(0, 0), zone)))
+    db.session.add(PatientLink(administration=administration, token_hash=token_hash(token),
+                               valid_from=valid_from, valid_until=valid_until))
     db.session.flush()
     return token
 
 
-def revoke_links(administration: Administration, reason: str) -> None:
+def revoke_links(administration: Administration, reason: str) -> int:
+    """Revoke every live link of the administration; returns how many were revoked."""
     now = utcnow()
-    for link in db.session.scalars(db.select(PatientLink).filter_by(administration_id=administration.id,
-                                                                      revoked_at=None)):
+    links = list(db.session.scalars(db.select(PatientLink).filter_by(administration_id=administration.id,
+                                                                       revoked_at=None)))
+    for link in links:
         link.revoked_at, link.revoke_reason = now, reason
+    db.session.flush()
+    return len(links)
 
 
 def lookup(token: str) -> LinkLookup:
     if not token or len(token) > 64:
         return LinkLookup("unknown")
-    link = db.session.scalar(db.select(PatientLink).filter_by(token_hash=token_hash(token)))
+    link = db.session.scalar(
+        db.select(PatientLink).filter_by(token_hash=token_hash(token))
+        .options(joinedload(PatientLink.administration).joinedload(Administration.visit).joinedload(Visit.patient)))
     if link is None:
         return LinkLookup("unknown")
-    now = utcnow()
+    return LinkLookup(_state(link, utcnow()), link)
+
+
+def _state(link: PatientLink, now: datetime) -> str:
+    visit = link.administration.visit
     if link.administration.is_submitted or link.revoke_reason == "completed":
-        return LinkLookup("completed", link)
-    if link.revoked_at is not None:
-        return LinkLookup("revoked", link)
+        return "completed"
+    if link.revoked_at is not None or visit.status in _CLOSED_VISIT_STATUSES:
+        return "revoked"
+    if visit.patient.status != "active":
+        return "revoked"
     if now < link.valid_from:
-        return LinkLookup("not_yet_open", link)
+        return "not_yet_open"
     if now >= link.valid_until:
-        return LinkLookup("expired", link)
-    return LinkLookup("ok", link)
+        return "expired"
+    return "ok"

@@ -1,1 +1,1 @@
-"""Visit windows and the SMS send plan, computed from the protocol (no Flask, no database)."""
+"""Visits: windows from the protocol, status transitions, and the plan of SMS invitations and reminders."""

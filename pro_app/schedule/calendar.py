@@ -71,7 +71,7 @@ def plan_messages(window_opens: date, window_closes: date, policy: ReminderPolic
     kinds = [("invitation", invitation)] if invitation else []
     kinds += [(f"reminder_{n}", moment) for n, moment in enumerate(reminders, start=1)]
     plan = [PlannedMessage(kind, moment, not_after) for kind, moment in kinds]
-    return plan if now_utc is None else _from_now(plan, now_utc, policy, tz)
+    return plan if now_utc is None else catch_up(plan, now_utc, policy, tz)
 
 
 def next_allowed_send_time(after_utc: datetime, policy: ReminderPolicy, tz: str,
@@ -121,15 +121,21 @@ def _reminder_days(opens: date, closes: date, policy: ReminderPolicy) -> set[dat
     return {day for day in days if opens <= day <= closes}
 
 
-def _from_now(plan: list[PlannedMessage], now_utc: datetime, policy: ReminderPolicy,
-              tz: str) -> list[PlannedMessage]:
+def catch_up(plan: list[PlannedMessage], now_utc: datetime, policy: ReminderPolicy,
+             tz: str) -> list[PlannedMessage]:
+    """Collapse the overdue messages of a plan into one, sent at the next allowed moment."""
     overdue = [message for message in plan if message.due_at_utc < now_utc]
     upcoming = [message for message in plan if message.due_at_utc >= now_utc]
     if not overdue:
         return upcoming
     first = overdue[0]
-    catch_up = next_allowed_send_time(now_utc, policy, tz, first.not_after_utc)
-    if catch_up is None:
+    moment = next_allowed_send_time(now_utc, policy, tz, first.not_after_utc)
+    if moment is None:
         return []
-    later = [message for message in upcoming if message.due_at_utc > catch_up]
-    return [PlannedMessage(first.kind, catch_up, first.not_after_utc)] + later
+    later = [message for message in upcoming if message.due_at_utc > moment]
+    return [PlannedMessage(first.kind, moment, first.not_after_utc)] + later
+
+
+def local_time(moment_utc: datetime, tz: str) -> datetime:
+    """The patient's wall-clock time (aware) for a stored naive-UTC moment."""
+    return _utc_to_local(moment_utc, tz)

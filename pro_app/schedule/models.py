@@ -10,6 +10,8 @@ from ..extensions import db
 
 VISIT_STATUSES = ("upcoming", "open", "completed", "partial", "missed", "not_done", "cancelled")
 FINAL_VISIT_STATUSES = ("completed", "partial", "missed", "not_done", "cancelled")
+# A baseline answered after the first radiotherapy fraction is kept, but is not a baseline.
+TIMING_FLAGS = ("after_treatment_start",)
 
 
 class Visit(db.Model):
@@ -23,6 +25,7 @@ class Visit(db.Model):
         CheckConstraint("status <> 'not_done' OR status_reason IS NOT NULL", name="not_done_has_reason"),
         CheckConstraint("status NOT IN ('completed', 'partial') OR completed_at IS NOT NULL",
                         name="completion_dated"),
+        CheckConstraint(f"timing_flag IS NULL OR {in_list('timing_flag', TIMING_FLAGS)}", name="timing_flag_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), nullable=False, index=True)
@@ -33,6 +36,7 @@ class Visit(db.Model):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="upcoming")
     status_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    timing_flag: Mapped[str | None] = mapped_column(String(30), nullable=True)
 
     patient: Mapped["Patient"] = relationship(back_populates="visits")  # noqa: F821
     administrations: Mapped[list["Administration"]] = relationship(  # noqa: F821

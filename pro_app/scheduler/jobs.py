@@ -1,4 +1,4 @@
-"""Scheduled jobs. Each opens its own app context and commits once; ids only, nothing pickled."""
+"""Scheduled jobs. Each opens its own app context and commits; ids only, nothing pickled."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from ..extensions import db
+from ..messaging.dispatcher import Dispatcher
+from ..messaging.provider import close_backend, make_backend
 from ..schedule.services import advance_visit_states
 
 log = logging.getLogger("pro_app.scheduler")
@@ -23,3 +25,18 @@ def advance_visits(app: Flask) -> None:
             db.session.rollback()
             raise
         log.info("visit states advanced: %d changed", changed)
+
+
+def dispatch_messages(app: Flask) -> None:
+    """One dispatcher pass; the outbox, not this job, remembers what is due."""
+    with app.app_context():
+        backend = make_backend(app.extensions["pro_app.settings"], app.extensions["pro_app.protocol"])
+        try:
+            report = Dispatcher(backend).run_pass()
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            close_backend(backend)
+        if report:
+            log.info("messages dispatched: %s", dict(report))

@@ -1,6 +1,8 @@
 """Build the APScheduler instance: in-memory job store, jobs defined here, never pickled."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
@@ -17,10 +19,12 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
     scheduler.add_job(jobs.advance_visits, "cron", id="advance_visits", hour=0, minute=10, timezone=zone,
                       **common)
     scheduler.add_job(jobs.advance_visits, id="advance_visits_at_start", **common)
+    scheduler.add_job(jobs.dispatch_messages, "interval", id="dispatch_messages", seconds=DISPATCH_EVERY_SECONDS,
+                      next_run_time=datetime.now(timezone.utc), **common)
     for job in EXTRA_JOBS:
         job(scheduler, common)
     return scheduler
 
 
-# Features add (scheduler, common_kwargs) callables here, e.g. the message dispatcher.
+# Features add (scheduler, common_kwargs) callables here for jobs of their own.
 EXTRA_JOBS: list = []

@@ -3,7 +3,7 @@ baseline. The rules are data, and every flag carries the rule and its source.
 """
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pro_app.instruments.qlq_c30 import SCALES_BY_CODE, SUMMARY_CODE
 
@@ -31,7 +31,7 @@ class QlqFlagRules:
     thresholds: Mapping[str, tuple[str, float]]
     mid: float = 10.0
     source: str = GIESINGER_2020
-    mid_source: str | None = field(default=None)  # None: `source` covers the MID too
+    mid_source: str | None = None  # None: `source` covers the MID too
 
     def __post_init__(self) -> None:
         for code, (direction, _value) in self.thresholds.items():

@@ -18,7 +18,7 @@ from pro_app.scoring.mmse_attention import (
 
 ALGORITHM_VERSION = "mmse-folstein-1975/serial7-previous-answer+spelling-lcs-last5/1"
 
-__all__ = ["ALGORITHM_VERSION", "MmseResult", "score_mmse", "score_serial7", "score_spelling"]
+__all__ = ["ALGORITHM_VERSION", "ATTENTION_RULES", "MmseResult", "score_mmse", "score_serial7", "score_spelling"]
 
 
 @dataclass(frozen=True)

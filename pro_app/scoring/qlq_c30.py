@@ -5,6 +5,7 @@ Giesinger et al., J Clin Epidemiol 2016;69:79-88).
 administration, so both give bit-identical results. Scores keep full precision: round only
 for display.
 """
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -48,11 +49,7 @@ def score_one(answers: Mapping[str | int, int | None]) -> dict[str, float | None
     Absent items and None are missing. Missing scores are None.
     """
     scores = score_batch(answers_row(answers))
-    return {code: _none_if_nan(float(values[0])) for code, values in scores.items()}
-
-
-def _none_if_nan(value: float) -> float | None:
-    return None if np.isnan(value) else value
+    return {code: None if math.isnan(values[0]) else float(values[0]) for code, values in scores.items()}
 
 
 def _score_chunk(chunk: np.ndarray, out: np.ndarray) -> None:

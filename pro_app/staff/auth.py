@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..audit.services import Actor, set_actor
 from ..extensions import db, login_manager
+from .idle import enforce_idle_timeout
 from .models import StaffUser
 
 _hasher = PasswordHasher()
@@ -34,6 +35,7 @@ def configure(app: Flask) -> None:
     login_manager.login_view = "staff.login"
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.session_protection = "strong"
+    app.before_request(enforce_idle_timeout)
     app.before_request(_set_staff_actor)
 
 

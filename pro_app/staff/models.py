@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import in_list, utcnow
@@ -45,3 +45,14 @@ class StaffUser(UserMixin, db.Model):
     @property
     def sees_all_sites(self) -> bool:
         return self.role not in SITE_BOUND_ROLES
+
+
+class KeptForm(db.Model):
+    """A form posted after an idle sign-out, kept (encrypted) until its author signs in again."""
+
+    __tablename__ = "staff_kept_form"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
+    path: Mapped[str] = mapped_column(String(500), nullable=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    kept_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)

@@ -7,32 +7,46 @@ from ..audit.services import Actor, record
 from ..db import utcnow
 from ..extensions import db
 from .auth import hash_password, password_matches
+from .errors import N_, FieldError
 from .models import ROLES, SITE_BOUND_ROLES, StaffUser
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+LANGUAGES = ("fr", "en")
 
 
-class StaffError(ValueError):
-    """A staff account request is invalid; the message says why."""
+class StaffError(FieldError):
+    """A staff account request is invalid; ``field`` names the field and the message says why."""
+
+
+def check_role_and_site(role: str, site) -> None:
+    if role not in ROLES:
+        raise StaffError("role", N_("Choose one of the roles: %(roles)s."), roles=", ".join(ROLES))
+    if role in SITE_BOUND_ROLES and site is None:
+        raise StaffError("site", N_("This role works for one site: choose the site."))
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StaffError("password", N_("The password must have at least %(count)d characters."),
+                         count=MIN_PASSWORD_LENGTH)
 
 
 def create_staff(email: str, display_name: str, password: str, role: str, site=None, language="fr") -> StaffUser:
     email = email.strip().lower()
-    if role not in ROLES:
-        raise StaffError(f"role must be one of {', '.join(ROLES)}")
-    if role in SITE_BOUND_ROLES and site is None:
-        raise StaffError(f"a {role} needs a site")
-    if len(password) < 10:
-        raise StaffError("the password must have at least 10 characters")
+    check_role_and_site(role, site)
+    check_password(password)
+    if language not in LANGUAGES:
+        raise StaffError("language", N_("Choose French or English."))
     if db.session.scalar(db.select(StaffUser).filter_by(email=email)):
-        raise StaffError(f"an account already exists for {email}")
-    user = StaffUser(email=email, display_name=display_name, password_hash=hash_password(password),
-                     role=role, site=site, language=language)
+        raise StaffError("email", N_("An account already exists for this e-mail address."))
+    user = StaffUser(email=email, display_name=display_name.strip(), password_hash=hash_password(password),
+                     role=role, site=site if role in SITE_BOUND_ROLES else None, language=language)
     db.session.add(user)
     db.session.flush()
     record("create", "staff_user", user.id, new={"email": email, "role": role,
-                                                  "site": site.code if site else None})
+                                                  "site": user.site.code if user.site else None})
     return user
 
 

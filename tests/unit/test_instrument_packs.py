@@ -151,3 +151,13 @@ def test_unreadable_pack_file(tmp_path):
     path.write_bytes(b"pack_id: [unclosed\n")
     with pytest.raises(PackError, match="cannot read the pack"):
         load_pack(path)
+
+
+def test_flat_dotted_keys_read_back_into_the_same_pack():
+    pack = load_pack(demo_pack_path("mmse"))
+    flat = {
+        "pack_id": pack.pack_id, "instrument": pack.instrument, "version": pack.version, "name": pack.name,
+        "source": pack.source, "licence": pack.licence, "validated": pack.validated, "variant": pack.variant,
+        "languages": {language: dict(texts) for language, texts in pack.texts.items()},
+    }
+    assert pack_from_data(flat) == pack

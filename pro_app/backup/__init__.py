@@ -1,0 +1,1 @@
+"""Consistent backups of the database and their restoration (`flask backup`)."""

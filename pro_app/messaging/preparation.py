@@ -1,0 +1,110 @@
+"""Claim due rows and make them ready to send, in one transaction the caller commits.
+
+Each message to send gets a link minted now (only its hash is stored), its text rendered in the
+patient's language, and the number decrypted: the full text and the number live only in memory.
+Rows no longer wanted are cancelled, expired or deferred right here, with the reason.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..audit.services import record
+from ..extensions import db
+from ..privacy import decrypt_phone
+from ..protocol import ReminderPolicy
+from ..questionnaires.links import issue_link, link_url, token_hash
+from ..questionnaires.models import Administration
+from .backends import OutgoingSms, redact_link_tokens
+from .claims import claim
+from .eligibility import CANCEL, DEFER, SEND, Verdict, verdict
+from .models import OutboundMessage as Message
+from .services import audit_status
+from .texts import sms_text
+
+
+@dataclass(frozen=True)
+class Prepared:
+    message_id: int
+    patient_id: int
+    attempts: int
+    timezone: str
+    not_after: datetime
+    sms: OutgoingSms
+
+    def __repr__(self) -> str:  # never print the number or the token
+        return f"Prepared(message_id={self.message_id}, attempts={self.attempts})"
+
+
+@dataclass
+class Batch:
+    claimed: int
+    lease_until: datetime
+    ready: list[Prepared] = field(default_factory=list)
+    set_aside: Counter = field(default_factory=Counter)
+
+
+def prepare_batch(worker: str, now: datetime, lease_until: datetime, limit: int, policy: ReminderPolicy,
+                  callback_url: str | None) -> Batch:
+    ids = claim(worker, now, lease_until, limit)
+    batch = Batch(len(ids), lease_until)
+    for message in load_messages(ids):
+        decision = verdict(message, now, policy)
+        if decision.action != SEND:
+            set_aside(message, decision, now)
+            batch.set_aside[decision.action] += 1
+            continue
+        prepared = _prepare(message, now, callback_url)
+        if prepared is None:
+            batch.set_aside["failed"] += 1
+        else:
+            batch.ready.append(prepared)
+    db.session.flush()
+    return batch
+
+
+def load_messages(ids: list[int]) -> list[Message]:
+    if not ids:
+        return []
+    statement = (select(Message).where(Message.id.in_(ids)).order_by(Message.id)
+                 .options(joinedload(Message.patient),
+                          joinedload(Message.administration).joinedload(Administration.visit))
+                 .execution_options(populate_existing=True))
+    return list(db.session.scalars(statement).unique())
+
+
+
+def set_aside(message: Message, decision: Verdict, now: datetime) -> None:
+    old = message.status
+    message.claimed_by = message.claimed_until = None
+    message.status_changed_at = now
+    if decision.action == DEFER:
+        record("message_deferred", "outbound_message", message.id, field="due_at", old=message.due_at,
+               new=decision.defer_to, reason=decision.reason, patient_id=message.patient_id)
+        message.status, message.due_at = "pending", decision.defer_to
+        return
+    message.status = "cancelled" if decision.action == CANCEL else "expired"
+    message.cancel_reason = decision.reason if decision.action == CANCEL else None
+    audit_status(message.id, message.patient_id, old, message.status, decision.reason)
+
+
+def _prepare(message: Message, now: datetime, callback_url: str | None) -> Prepared | None:
+    patient = message.patient
+    try:
+        to = decrypt_phone(patient.phone_ciphertext)
+    except ValueError as exc:
+        message.status, message.claimed_by, message.claimed_until = "failed", None, None
+        message.last_error, message.status_changed_at = str(exc), now
+        audit_status(message.id, message.patient_id, "claimed", "failed", str(exc))
+        return None
+    token = issue_link(message.administration)
+    text = sms_text(message.kind, patient.language, link_url(token))
+    message.body, message.language = redact_link_tokens(text), patient.language
+    message.link_hash, message.attempted_at = token_hash(token), now
+    message.attempts += 1
+    return Prepared(message.id, message.patient_id, message.attempts, patient.timezone, message.not_after,
+                    OutgoingSms(message.id, to, text, callback_url))

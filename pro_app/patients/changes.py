@@ -1,0 +1,89 @@
+"""Views that change a patient: corrections, leaving follow-up, resending a link."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..staff.access import CHANGE_PATIENTS, require_administration_access, require_patient_access
+from ..staff.auth import roles_required
+from ..staff.editing import check_version, conflicts_as_409
+from ..staff.errors import show_on_form
+from ..study.services import current_protocol
+from .corrections import Details, correct_patient
+from .forms import NOT_RECORDED, CorrectionForm, StatusForm
+from .labels import PATIENT_STATUS, study_time
+from .resend import resend_link
+from .routes import bp, prepare_details_form, study_today
+from .services import PatientError, check_details, date_warnings
+from .status import end_follow_up
+
+
+@bp.route("/<int:patient_id>/correct", methods=["GET", "POST"])
+@roles_required(*CHANGE_PATIENTS)
+def correct(patient_id: int):
+    patient = require_patient_access(patient_id)
+    protocol = current_protocol()
+    form = CorrectionForm(obj=patient, education_level=patient.education_level or NOT_RECORDED)
+    prepare_details_form(form, protocol)
+    warnings = []
+    if form.validate_on_submit():
+        details = _details(form)
+        with conflicts_as_409():
+            check_version(form.version.data, patient.version)
+            try:
+                check_details(details, protocol)
+                warnings = date_warnings(details)
+                if not warnings or form.confirm_warnings.data:
+                    changed = correct_patient(patient, details, form.reason.data, protocol, study_today())
+                    db.session.commit()
+                    flash(_("Correction saved (%(count)d value(s) changed).", count=len(changed)), "success")
+                    return redirect(url_for("patients.detail", patient_id=patient.id))
+            except PatientError as error:
+                show_on_form(form, error)
+    return render_template("patients/correct.html", form=form, patient=patient, warnings=warnings), \
+        400 if form.errors else 200
+
+
+def _details(form: CorrectionForm) -> Details:
+    return Details(
+        study_code=form.study_code.data.strip().upper(), language=form.language.data,
+        timezone=form.timezone.data.strip(), inclusion_date=form.inclusion_date.data,
+        radiotherapy_date=form.radiotherapy_date.data, surgery_date=form.surgery_date.data,
+        education_level=form.education_level.data if form.education_level.data != NOT_RECORDED else None,
+        sms_consent=form.sms_consent.data, phone=(form.phone.data or "").strip() or None)
+
+
+@bp.route("/<int:patient_id>/status", methods=["GET", "POST"])
+@roles_required(*CHANGE_PATIENTS)
+def status(patient_id: int):
+    patient = require_patient_access(patient_id)
+    form = StatusForm(obj=patient)
+    if form.validate_on_submit():
+        with conflicts_as_409():
+            check_version(form.version.data, patient.version)
+            try:
+                stopped = end_follow_up(patient, form.status.data, form.reason.data)
+                db.session.commit()
+                flash(_("%(code)s: %(status)s. %(messages)d planned message(s) and %(visits)d visit(s) cancelled.",
+                        code=patient.study_code, status=PATIENT_STATUS[patient.status],
+                        messages=stopped.messages, visits=stopped.visits), "success")
+                return redirect(url_for("patients.detail", patient_id=patient.id))
+            except PatientError as error:
+                show_on_form(form, error)
+    return render_template("patients/status.html", form=form, patient=patient), 400 if form.errors else 200
+
+
+@bp.route("/administrations/<int:administration_id>/resend", methods=["POST"])
+@roles_required(*CHANGE_PATIENTS)
+def resend(administration_id: int):
+    administration = require_administration_access(administration_id)
+    patient = administration.visit.patient
+    try:
+        message = resend_link(administration, current_protocol())
+    except PatientError as error:
+        abort(409, error.translated())
+    db.session.commit()
+    flash(_("A new link will be sent to %(code)s by text message at %(time)s; older links no longer work.",
+            code=patient.study_code, time=study_time(message.due_at)), "success")
+    return redirect(url_for("patients.detail", patient_id=patient.id), 303)

@@ -1,0 +1,53 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from .labels import EDUCATION, LANGUAGE
+from .status import LEAVING_STATUSES
+
+NOT_RECORDED = ""
+
+
+class DetailsForm(FlaskForm):
+    """The fields shared by registration and corrections; choices depend on the protocol."""
+
+    study_code = StringField(_l("Study code"), validators=[DataRequired(), Length(max=40)])
+    language = SelectField(_l("Preferred language"), choices=list(LANGUAGE.items()))
+    phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=40)],
+                     description=_l("Stored encrypted; used only to send questionnaire links."))
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                           description=_l("Where the patient lives, e.g. Europe/Paris; text messages follow it."))
+    inclusion_date = DateField(_l("Inclusion date"), validators=[InputRequired()])
+    radiotherapy_date = DateField(_l("First radiotherapy date"), validators=[InputRequired()])
+    surgery_date = DateField(_l("Surgery date"), validators=[Optional()],
+                             description=_l("Leave empty until the surgery is done."))
+    education_level = SelectField(_l("Education level"), description=_l("Used to interpret the MMSE."))
+    sms_consent = BooleanField(_l("The patient agrees to receive questionnaire links by text message"),
+                               default=True)
+    confirm_warnings = BooleanField(_l("I have checked: the dates are right"))
+
+    def set_education_levels(self, levels) -> None:
+        self.education_level.choices = [(NOT_RECORDED, _l("Not recorded"))] + [
+            (level, EDUCATION.get(level, level)) for level in levels]
+
+
+class RegistrationForm(DetailsForm):
+    site = SelectField(_l("Site"))
+
+
+class CorrectionForm(DetailsForm):
+    version = HiddenField()
+    reason = TextAreaField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=500)],
+                           description=_l("Kept in the audit trail with the old and new values."))
+
+
+class StatusForm(FlaskForm):
+    version = HiddenField()
+    status = SelectField(_l("The patient leaves follow-up because of"), choices=[
+        (status, label) for status, label in zip(LEAVING_STATUSES, (
+            _l("Withdrawal of consent"), _l("Death"), _l("Loss to follow-up")))])
+    reason = TextAreaField(_l("Details and date"), validators=[DataRequired(), Length(max=500)],
+                           description=_l("Kept in the audit trail."))
+    confirm = BooleanField(_l("I understand that every planned text message and visit of this patient is "
+                              "cancelled"), validators=[DataRequired()])

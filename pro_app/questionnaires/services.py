@@ -1,0 +1,142 @@
+"""The patient's questionnaire: start it, save a page of answers, know where to resume.
+
+No request objects here: routes parse and validate the form (`forms.py`), call these
+functions, and commit once. Status changes are conditional UPDATEs on the administration row,
+so two tabs, a double tap or a resend never race: on PostgreSQL the row lock serialises them,
+on SQLite the single writer does, and the loser sees that the status has already moved on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..audit.services import record
+from ..db import utcnow
+from ..extensions import db
+from ..instruments import qlq_c30 as structure
+from .models import Administration, ItemAnswer
+from .packs import attach_pack
+
+INSTRUMENT = structure.INSTRUMENT
+PAGES = structure.PAGES
+PAGE_COUNT = len(PAGES)
+ANSWERED, SKIPPED = "answered", "skipped"
+
+
+class QuestionnaireClosed(Exception):
+    """The administration is not in progress any more (submitted meanwhile, or never started)."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    state: str
+    value: int | None
+
+
+def saved_answers(administration_id: int) -> dict[str, Saved]:
+    rows = db.session.execute(db.select(ItemAnswer.item_code, ItemAnswer.state, ItemAnswer.value)
+                              .filter_by(administration_id=administration_id))
+    return {code: Saved(state, value) for code, state, value in rows}
+
+
+def page_items(number: int) -> tuple[structure.Item, ...]:
+    return tuple(structure.ITEMS[n - 1] for n in PAGES[number - 1])
+
+
+def resume_page(saved: dict[str, Saved]) -> int | None:
+    """The first page with an item not yet answered nor skipped; None when every item has a row."""
+    for index, numbers in enumerate(PAGES, start=1):
+        if any(f"q{n}" not in saved for n in numbers):
+            return index
+    return None
+
+
+def unanswered_items(saved: dict[str, Saved]) -> list[structure.Item]:
+    return [item for item in structure.ITEMS if saved.get(item.id, Saved(SKIPPED, None)).state != ANSWERED]
+
+
+def claim(administration: Administration, from_status: str, **values) -> bool:
+    """Conditional UPDATE of the administration row; True when this request made the change."""
+    result = db.session.execute(
+        update(Administration)
+        .where(Administration.id == administration.id, Administration.status == from_status)
+        .values(version=Administration.version + 1, **values)
+        .execution_options(synchronize_session=False))
+    db.session.expire(administration)
+    return result.rowcount == 1
+
+
+def start(administration: Administration, language: str) -> bool:
+    """created → in_progress, recording the pack and language; False when already started."""
+    now = utcnow()
+    if not claim(administration, "created", status="in_progress", started_at=now, last_saved_at=now):
+        return False
+    attach_pack(administration, language)
+    record("start", "administration", administration.id, field="status", old="created", new="in_progress",
+           patient_id=administration.visit.patient_id)
+    return True
+
+
+def save_page(administration: Administration, number: int, answers: dict[int, int], *,
+              skip_missing: bool) -> list[int]:
+    """Save one page; with `skip_missing`, its unanswered items are stored as skipped.
+
+    An answer already given is never turned into a skip (a stale tab cannot erase it).
+    Returns the page's items that still have no row (neither answered nor skipped).
+    """
+    if not claim(administration, "in_progress", last_saved_at=utcnow()):
+        raise QuestionnaireClosed(administration.id)
+    saved = saved_answers(administration.id)
+    changes = {}
+    for item in page_items(number):
+        old = saved.get(item.id)
+        if item.number in answers:
+            new = Saved(ANSWERED, answers[item.number])
+        elif skip_missing and old is None:
+            new = Saved(SKIPPED, None)
+        else:
+            continue
+        if new != old:
+            changes[item.id] = (old, new)
+    _write(administration, number, changes)
+    return [n for n in PAGES[number - 1] if f"q{n}" not in saved and f"q{n}" not in changes]
+
+
+def _write(administration: Administration, number: int, changes: dict[str, tuple]) -> None:
+    if not changes:
+        return
+    upsert_answers(administration.id, {code: new for code, (_, new) in changes.items()})
+    record("save_answers", "administration", administration.id, field=f"page {number}",
+           old={code: _shown(old) for code, (old, _) in changes.items() if old is not None} or None,
+           new={code: _shown(new) for code, (_, new) in changes.items()},
+           patient_id=administration.visit.patient_id)
+
+
+def _shown(saved: Saved) -> int | str:
+    return saved.value if saved.state == ANSWERED else saved.state
+
+
+def upsert_answers(administration_id: int, answers: dict[str, Saved]) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL): safe against a concurrent first save."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = insert(ItemAnswer).values([
+        {"administration_id": administration_id, "item_code": code, "state": saved.state,
+         "value": saved.value, "text_value": None, "na_reason": None, "saved_at": now} for code, saved in answers.items()])
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["administration_id", "item_code"],
+        set_={column: statement.excluded[column]
+              for column in ("state", "value", "text_value", "na_reason", "saved_at")}))
+
+
+def change_language(patient, language: str, administration: Administration) -> bool:
+    """Remember the patient's choice of language (FR/EN) for every later page and message."""
+    if patient.language == language:
+        return False
+    record("change_language", "patient", patient.id, field="language", old=patient.language, new=language,
+           reason=f"chosen on the questionnaire of administration {administration.id}", patient_id=patient.id)
+    patient.language = language
+    db.session.flush()
+    return True

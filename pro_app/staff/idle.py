@@ -1,0 +1,99 @@
+"""Idle sign-out that never loses a form being filled.
+
+After ``IDLE_LOGOUT_MINUTES`` without a staff request, the next request signs the user out.
+When that request is a form post (a nurse who paused in the middle of an MMSE section, say),
+its fields are kept on the server, encrypted, and the user is sent to the sign-in page. After
+signing in again as the same person, the resume page holds the kept fields in a form that
+posts them, with a fresh CSRF token, to the address they were meant for: the original view
+then validates and saves them as if nothing had happened (an MMSE changed meanwhile by a
+colleague still gets the conflict page, because the kept form carries its version).
+
+Passwords are never kept. A kept form is deleted in the transaction of the view that accepts
+it (so a refused or conflicting post leaves it available), when discarded, or after a day.
+Patient pages (``/q/``), the API and webhooks have no staff session to time out.
+"""
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+from cryptography.fernet import Fernet
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from ..db import utcnow
+from ..extensions import db
+from .models import KeptForm
+
+SEEN_AT = "staff_seen_at"
+KEPT_FIELD = "_kept_form"
+NEVER_KEPT = ("csrf_token", "password", KEPT_FIELD)
+KEPT_FOR = timedelta(days=1)
+EXEMPT_PREFIXES = ("/q/", "/api/", "/webhooks/", "/static/", "/healthz")
+
+
+def _limit_seconds() -> int:
+    return current_app.extensions["pro_app.settings"].idle_logout_minutes * 60
+
+
+def mark_active() -> None:
+    session[SEEN_AT] = time.time()
+
+
+def enforce_idle_timeout():
+    """before_request: sign out an idle staff user; keep the form they were posting."""
+    if not current_user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
+        return None
+    now, seen_at = time.time(), session.get(SEEN_AT)
+    if seen_at is not None and now - seen_at > _limit_seconds():
+        return _sign_out_idle()
+    session[SEEN_AT] = now
+    if request.method == "POST" and request.form.get(KEPT_FIELD, "").isdigit():
+        _forget(int(request.form[KEPT_FIELD]), current_user.id)
+    return None
+
+
+def _sign_out_idle():
+    user_id = current_user.id
+    logout_user()
+    session.pop(SEEN_AT, None)
+    minutes = current_app.extensions["pro_app.settings"].idle_logout_minutes
+    flash(_("You were signed out after %(minutes)d minutes without activity.", minutes=minutes), "info")
+    if request.method != "POST":
+        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    kept = keep_form(user_id, request.path, request.form.items(multi=True))
+    db.session.commit()
+    flash(_("What you were entering has been kept: sign in again to send it."), "info")
+    return redirect(url_for("staff.login", next=url_for("staff.resume", form_id=kept.id)))
+
+
+def _fernet() -> Fernet:
+    return Fernet(current_app.extensions["pro_app.settings"].phone_key.encode())
+
+
+def keep_form(user_id: int, path: str, fields) -> KeptForm:
+    pairs = [[name, value] for name, value in fields if name not in NEVER_KEPT]
+    db.session.execute(db.delete(KeptForm).where(KeptForm.kept_at < utcnow() - KEPT_FOR))
+    kept = KeptForm(staff_user_id=user_id, path=path, payload=_fernet().encrypt(json.dumps(pairs).encode()))
+    db.session.add(kept)
+    db.session.flush()
+    return kept
+
+
+def kept_form_for(form_id: int, user_id: int) -> KeptForm | None:
+    kept = db.session.get(KeptForm, form_id)
+    if kept is None or kept.staff_user_id != user_id or kept.kept_at < utcnow() - KEPT_FOR:
+        return None
+    return kept
+
+
+def kept_fields(kept: KeptForm) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in json.loads(_fernet().decrypt(kept.payload))]
+
+
+def _forget(form_id: int, user_id: int) -> None:
+    kept = kept_form_for(form_id, user_id)
+    if kept is not None:
+        db.session.delete(kept)

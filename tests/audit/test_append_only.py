@@ -1,0 +1,115 @@
+"""The audit trail cannot be edited: the ORM refuses, the database refuses, and tampering shows."""
+import contextlib
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from pro_app.audit.guard import AuditTrailIsAppendOnly
+from pro_app.audit.models import AuditEntry
+from pro_app.audit.services import record
+from pro_app.audit.triggers import SQLITE_DOWNGRADE_SQL, SQLITE_UPGRADE_SQL
+from pro_app.extensions import db
+from tests.integrity.apps import emptied_after, kind_app_fixture
+
+KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def kind_db(request, tmp_path_factory):
+    with kind_app_fixture(request.param, tmp_path_factory) as app:
+        yield request.param, app
+
+
+@pytest.fixture
+def kind_app(kind_db):
+    kind, app = kind_db
+    with emptied_after(app):
+        yield kind, app
+
+
+def _three_entries():
+    for n in range(3):
+        record("update", "patient", n, field="language", old="fr", new="en")
+    db.session.commit()
+    return list(db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def _count() -> int:
+    return db.session.scalar(db.select(db.func.count(AuditEntry.id)))
+
+
+def test_the_application_cannot_modify_or_delete_an_entry(app):
+    entry = _three_entries()[1]
+    entry.new_value = "de"
+    with pytest.raises(AuditTrailIsAppendOnly, match=f"entry {entry.id} cannot be modified"):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditEntry, entry.id))
+    with pytest.raises(AuditTrailIsAppendOnly, match="cannot be deleted"):
+        db.session.flush()
+
+
+def test_the_database_refuses_an_update_by_sql(kind_app):
+    entry = _three_entries()[0]
+    with pytest.raises(DBAPIError, match="append-only: UPDATE refused"):
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"UPDATE audit_entry SET new_value = 'x' WHERE id = {entry.id}")
+    db.session.expire_all()
+    assert db.session.get(AuditEntry, entry.id).new_value == "en"
+
+
+def test_postgresql_refuses_a_delete_sqlite_lets_verify_see_it(kind_app, runner_for):
+    kind, app = kind_app
+    entries = _three_entries()
+    delete = f"DELETE FROM audit_entry WHERE id = {entries[1].id}"
+    if kind == "postgresql":
+        with pytest.raises(DBAPIError, match=f"append-only: DELETE refused on entry {entries[1].id}"):
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql(delete)
+        assert _count() == 3
+        return
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(delete)
+    result = runner_for(app).invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"broken at entry {entries[2].id} " in result.output
+
+
+def test_verify_names_the_first_tampered_entry(kind_app, runner_for):
+    """Only the table owner can lift the trigger; the hash chain still shows what it changed."""
+    kind, app = kind_app
+    entries = _three_entries()
+    assert "intact: 3 entries, last hash " + entries[2].entry_hash in runner_for(app).invoke(
+        args=["audit", "verify"]).output
+    with _trigger_lifted(kind):
+        with db.engine.begin() as conn:
+            for entry in entries[1:]:
+                conn.exec_driver_sql(f"UPDATE audit_entry SET new_value = 'de' WHERE id = {entry.id}")
+    db.session.expire_all()
+    result = runner_for(app).invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"broken at entry {entries[1].id} " in result.output
+
+
+@contextlib.contextmanager
+def _trigger_lifted(kind: str):
+    if kind == "postgresql":
+        lift = ["ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"]
+        put_back = ["ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"]
+    else:
+        lift, put_back = SQLITE_DOWNGRADE_SQL, SQLITE_UPGRADE_SQL
+    _run(lift)
+    try:
+        yield
+    finally:
+        _run(put_back)
+
+
+def _run(statements) -> None:
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
+@pytest.fixture
+def runner_for():
+    return lambda app: app.test_cli_runner()

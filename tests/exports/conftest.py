@@ -1,0 +1,31 @@
+"""A small study with two sites, answered and skipped items, MMSE items not administrable."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pro_app.instruments.mmse import NotAdministrable
+
+# The demo numbers: every exported byte is searched for them in every national format.
+PHONES = ("+33612345671", "+33612345672", "+33612345673")
+VECTOR = [2, 1, 3, 4, 2, 1, 3, 3, 4, 2, 2, 1, 1, 2, 3, 4, 3, 2, 3, 1, 2, 2, 3, 1, 1, 2, 1, 1, 3, 5]
+
+
+@pytest.fixture
+def study(make):
+    """STEP-01-001 and STEP-01-002 at site 01, STEP-02-001 at site 02."""
+    inclusion = date(2024, 1, 8)
+    first = make.patient("STEP-01-001", "01", phone=PHONES[0], inclusion=inclusion,
+                         radiotherapy=date(2024, 1, 15), education_level="secondary_or_higher")
+    second = make.patient("STEP-01-002", "01", language="en", phone=PHONES[1], inclusion=inclusion,
+                          radiotherapy=date(2024, 1, 16))
+    third = make.patient("STEP-02-001", "02", phone=PHONES[2], inclusion=inclusion, radiotherapy=date(2024, 1, 17))
+    make.completed_qlq(first, "baseline", VECTOR)
+    make.completed_qlq(first, "m3", [None, None] + VECTOR[2:])
+    make.completed_qlq(second, "baseline", [1] * 28 + [7, 7])
+    make.completed_qlq(third, "baseline", [4] * 28 + [1, 1])
+    items = make.mmse_items()
+    make.completed_mmse(first, "baseline", items)
+    make.completed_mmse(second, "baseline", {**items, "copying": NotAdministrable("motor")})
+    return {"patients": (first, second, third)}

@@ -1,0 +1,61 @@
+"""`flask backup create` then `flask backup restore` into a fresh database gives back every row."""
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from pro_app.audit.services import record
+from pro_app.demo.seed import seed_demo
+from pro_app.extensions import db
+from tests.integrity.apps import app_on, fresh_database_url
+
+KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        query = select(table).order_by(*table.primary_key.columns)
+        rows[table.name] = [tuple(row) for row in db.session.execute(query)]
+    return rows
+
+
+def _invoke(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_restored_backup_holds_every_row_of_every_table(kind, tmp_path):
+    archive = tmp_path / "backup.dump"
+    with fresh_database_url(kind, tmp_path, "source") as source_url, app_on(source_url, tmp_path) as source:
+        seed_demo(source.extensions["pro_app.protocol"])
+        record("correct", "patient", 1, field="language", old="fr", new="<en>", reason="l'accent: é")
+        db.session.commit()
+        code, output = _invoke(source, "backup", "create", str(archive))
+        assert code == 0, output
+        expected = _snapshot()  # the backup's own audit entry is written after the copy
+    assert sum(map(len, expected.values())) > 50 and expected["audit_entry"]
+    with fresh_database_url(kind, tmp_path, "target") as target_url, \
+            app_on(target_url, tmp_path, create_tables=False) as target:
+        code, output = _invoke(target, "backup", "restore", str(archive))
+        assert code == 0, output
+        restored = _snapshot()
+        assert restored.pop("audit_entry")[:-1] == expected.pop("audit_entry")  # + the restore entry
+        assert restored == expected
+        code, output = _invoke(target, "audit", "verify")
+        assert code == 0 and "intact" in output
+        with pytest.raises(DBAPIError, match="append-only"):  # the trigger came back too
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE audit_entry SET reason = 'x'")
+        code, output = _invoke(target, "backup", "restore", str(archive))
+        assert code == 1 and "--replace" in output
+
+
+def test_a_backup_never_overwrites_a_file_and_a_bad_file_is_refused(app, runner, tmp_path):
+    existing = tmp_path / "taken.sqlite3"
+    existing.write_bytes(b"keep me")
+    result = runner.invoke(args=["backup", "create", str(existing)])
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert existing.read_bytes() == b"keep me"
+    result = runner.invoke(args=["backup", "restore", str(tmp_path / "missing.dump"), "--replace"])
+    assert result.exit_code == 1 and "no such file" in result.output

@@ -1,0 +1,43 @@
+"""Apps built with other settings (production, HTTPS, rate limits on) for the security tests."""
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from cryptography.fernet import Fernet
+
+from pro_app.extensions import limiter
+from tests.integrity.apps import build_app, dispose
+
+PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": "s" * 48,
+              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://"}
+
+
+@pytest.fixture
+def limiter_restored():
+    """The Limiter is one object shared by every app: give the session's app its state back."""
+    saved = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+
+
+@pytest.fixture
+def other_app(tmp_path, limiter_restored):
+    """Build apps with extra settings on a fresh SQLite database; all disposed after the test."""
+    built = []
+
+    def build(database: str = "other", **settings):
+        app = build_app(f"sqlite:///{tmp_path / f'{database}.sqlite3'}", tmp_path, **settings)
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        dispose(app)
+
+
+@contextlib.contextmanager
+def pushed(app):
+    with app.app_context():
+        yield app
