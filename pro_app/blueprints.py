@@ -21,6 +21,7 @@ STAFF_MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("patients.register", _l("Register a patient"), ("nurse", "investigator")),
     ("accounts.index", _l("Staff accounts"), ("admin",)),
     ("messaging.outbox", _l("Text messages"), ("nurse", "investigator", "data_manager")),
+    ("exports.index", _l("Exports"), ("investigator", "data_manager")),
 ]
 
 
@@ -30,7 +31,9 @@ def staff_menu() -> list[MenuLink]:
 
 
 def register(app: Flask) -> None:
+    from .api.routes import bp as api_bp
     from .audit.routes import bp as audit_bp
+    from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .messaging.routes import bp as messaging_bp
     from .messaging.stop_routes import bp as sms_stop_bp
@@ -45,4 +48,6 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (messaging_bp, sms_stop_bp, twilio_webhooks_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(api_bp)
     app.jinja_env.globals["staff_menu"] = staff_menu

@@ -7,7 +7,10 @@ from flask import Flask
 def register(app: Flask) -> None:
     from .audit.cli import audit_cli
     from .backup.cli import backup_cli
+    from .keys.cli import keys_cli
     from .demo.cli import demo_cli
+    from .api.cli import api_cli
+    from .exports.cli import export_command
     from .messaging.cli import reminders_cli
     from .patients.cli import patients_cli
     from .questionnaires.cli import instruments_cli, scores_cli
@@ -22,3 +25,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(patients_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(export_command)
+    app.cli.add_command(api_cli)

@@ -42,6 +42,7 @@ class Settings:
     rate_limit_storage_uri: str
     idle_logout_minutes: int
     sender_id: str = "CHU-INFO"
+    trusted_proxy_count: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -82,6 +83,7 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
         rate_limit_storage_uri=_env(environ, "RATE_LIMIT_STORAGE_URI", "memory://"),
         idle_logout_minutes=int(_number(environ, "IDLE_LOGOUT_MINUTES", "30")),
         sender_id=_env(environ, "SMS_SENDER_ID", "CHU-INFO"),
+        trusted_proxy_count=int(_number(environ, "TRUSTED_PROXY_COUNT", "0")),
     )
     validate(settings)
     return settings
@@ -115,6 +117,8 @@ def validate(s: Settings) -> None:
     _validate_timezone(s.study_timezone)
     if not s.protocol_file.is_file():
         raise ConfigError(f"STUDY_PROTOCOL_FILE: no such file: {s.protocol_file}")
+    if not 0 <= s.trusted_proxy_count <= 5:
+        raise ConfigError("TRUSTED_PROXY_COUNT: the number of reverse proxies in front of the app, 0 to 5")
     if s.idle_logout_minutes < 1:
         raise ConfigError("IDLE_LOGOUT_MINUTES: must be at least 1")
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from . import escaping
 from .config import ConfigError, Settings
 from .extensions import csrf, limiter
 
@@ -23,6 +26,7 @@ PER_PROCESS_STORES = ("memory://",)
 
 def configure(app: Flask, settings: Settings) -> None:
     _refuse_unsafe_production(app, settings)
+    app.url_map.converters["int"] = DatabaseInteger
     https = settings.public_base_url.startswith("https://")
     app.config.update(_cookie_settings(https))
     app.config.update(
@@ -37,6 +41,26 @@ def configure(app: Flask, settings: Settings) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(lambda response: _harden(response, https))
+    _trust_proxies(app, settings.trusted_proxy_count)
+    escaping.configure(app)
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Read the client address and scheme from the headers of exactly `count` reverse proxies.
+
+    Without this, behind a proxy every request comes from the proxy's address, so one client
+    reaching a rate limit would block everybody; with it, a header sent by the client itself
+    is never believed beyond what the last proxies added.
+    """
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
+class DatabaseInteger(IntegerConverter):
+    """`<int:…>` up to the largest integer column value: a longer number is a 404, not a driver overflow."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002  Werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _cookie_settings(https: bool) -> dict:
@@ -75,6 +99,6 @@ def _harden(response, https: bool):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if https or request.is_secure:
         headers["Strict-Transport-Security"] = HSTS
-    if request.endpoint and not request.endpoint.startswith("static"):
+    if not (request.endpoint or "").startswith("static"):
         headers.setdefault("Cache-Control", "no-store")
     return response

@@ -1,7 +1,9 @@
 """The audit trail for data managers and administrators: filter, page through, download."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+import tempfile
+
+from flask import Blueprint, render_template, request, send_file
 
 from ..db import utcnow
 from ..extensions import db
@@ -15,6 +17,9 @@ from .services import record
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/audit")
 READERS = ("data_manager", "admin")
 PER_PAGE = 50
+# The CSV is built before it is sent (a streamed body would outlive the request's session);
+# beyond this size it spills from memory to a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 @bp.get("/")
@@ -36,12 +41,14 @@ def export():
         flt = parse_filter(request.args)
     except FilterError as error:
         return _page(None, None, error), 400
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    for chunk in csv_lines(filtered(db.select(AuditEntry), flt)):
+        spool.write(chunk.encode("utf-8"))
+    spool.seek(0)
     _record_export(flt)
     db.session.commit()
-    filename = f"audit-trail-{utcnow():%Y%m%d-%H%M%S}.csv"
-    lines = stream_with_context(csv_lines(filtered(db.select(AuditEntry), flt)))
-    return Response(lines, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return send_file(spool, mimetype="text/csv", as_attachment=True,
+                     download_name=f"audit-trail-{utcnow():%Y%m%d-%H%M%S}.csv")
 
 
 def _record_export(flt: AuditFilter) -> None:

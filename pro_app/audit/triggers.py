@@ -52,3 +52,10 @@ def attach(table: Table) -> None:
             event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
     # Dropping the table drops its trigger; the PostgreSQL function outlives it otherwise.
     event.listen(table, "after_drop", DDL(POSTGRES_DOWNGRADE_SQL[1]).execute_if(dialect="postgresql"))
+
+
+def statements_for(dialect: str, upgrade: bool = True) -> tuple[str, ...]:
+    """The statements a migration runs on this dialect: `for s in statements_for(...): op.execute(s)`."""
+    if dialect == "postgresql":
+        return POSTGRES_UPGRADE_SQL if upgrade else POSTGRES_DOWNGRADE_SQL
+    return SQLITE_UPGRADE_SQL if upgrade else SQLITE_DOWNGRADE_SQL

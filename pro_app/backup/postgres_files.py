@@ -26,7 +26,8 @@ def restore(backup_file: Path, database_url: str, replace: bool) -> None:
     options = ["--exit-on-error", "--single-transaction", "--no-owner", "--no-acl"]
     if replace:
         options += ["--clean", "--if-exists"]
-    _run("pg_restore", [*options, str(backup_file)], database_url)
+    # Only the name: host, user and password reach pg_restore through the environment.
+    _run("pg_restore", [*options, f"--dbname={make_url(database_url).database}", str(backup_file)], database_url)
 
 
 def libpq_environment(database_url: str) -> dict[str, str]:

@@ -22,10 +22,9 @@ def conform_column(variable: Variable, series: pd.Series) -> tuple[Variable, pd.
     series = series.reset_index(drop=True)
     if variable.kind == "string":
         return _strings(variable, series)
-    if variable.kind == "integer":
-        return variable, pd.to_numeric(series.astype(object), errors="raise").astype("Int64")
-    if variable.kind == "number":
-        return variable, pd.to_numeric(series.astype(object), errors="raise").astype("float64")
+    if variable.kind in ("integer", "number"):
+        numeric = series if pd.api.types.is_numeric_dtype(series) else pd.to_numeric(series.astype(object))
+        return variable, numeric.astype("Int64" if variable.kind == "integer" else "float64")
     stamps = pd.to_datetime(series)
     if variable.kind == "date":
         stamps = stamps.dt.normalize()

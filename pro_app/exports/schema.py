@@ -101,7 +101,8 @@ def scores(protocol: Protocol) -> list[Variable]:
 def mmse_details() -> list[Variable]:
     return [
         var("attention_rule", "ATTRULE", _l("MMSE attention rule")),
-        var("word_list", "WORDLIST", _l("MMSE word list or variant")),
+        var("variant", "VARIANT", _l("MMSE version (variant)")),
+        var("word_list", "WORDLIST", _l("MMSE word list")),
         LANGUAGE,
         var("pack_id", "PACKID", _l("Instrument pack identifier")),
         var("pack_version", "PACKVER", _l("Instrument pack version")),

@@ -1,11 +1,13 @@
 """Patients and administrations with their sort keys: the spine every table hangs on."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
 from ..protocol import Protocol
 from . import queries
@@ -35,22 +37,39 @@ class Sources:
         frame["visit_num"] = visit_numbers(frame["visit_code"], self.protocol.visit_codes)
         frame["instrument_order"] = rank_in(frame["instrument"], INSTRUMENT_ORDER)
         frame["completion_date"] = local_dates(frame["submitted_at"], self.protocol.timezone)
+        frame["details"] = frame["details"].map(_as_dict)
         order = np.lexsort((frame["instrument_order"], frame["visit_num"], frame["patient_order"]))
         return frame.iloc[order].reset_index(drop=True)
 
-    @cached_property
-    def answers(self) -> pd.DataFrame:
-        return queries.answers(self.scope)
+    def positioned(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Add each row's position among the administrations, looked up once."""
+        ids = pd.Index(self.administrations["administration_id"])
+        frame["admin_pos"] = ids.get_indexer(frame["administration_id"])
+        return frame
 
-    @cached_property
-    def scores(self) -> pd.DataFrame:
-        return queries.scores(self.scope)
+    def memo(self, key: str, build):
+        """A frame built once per export (the long item and score frames feed several outputs)."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = build(self)
+        return cache[key]
 
-    def admin_columns(self, administration_ids: pd.Series, columns: list[str]) -> pd.DataFrame:
-        """The given columns of the administrations, aligned with a column of administration ids."""
+    def admin_columns(self, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """Columns of each row's administration (missing where it has none)."""
         admins = self.administrations
-        position = pd.Index(admins["administration_id"]).get_indexer(administration_ids)
-        return pd.DataFrame({column: admins[column].iloc[position].to_numpy() for column in columns})
+        if "admin_pos" in frame:
+            positions = frame["admin_pos"].to_numpy()
+        else:
+            ids = pd.to_numeric(frame["administration_id"]).to_numpy(dtype=float, na_value=np.nan)
+            positions = pd.Index(admins["administration_id"].astype(float)).get_indexer(ids)
+        return pd.DataFrame({column: take(admins[column].array, positions, allow_fill=True) for column in columns})
+
+
+def _as_dict(value) -> dict:
+    """JSON details as a dict, whether the driver returned text (SQLite) or parsed JSON."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value if isinstance(value, dict) else {}
 
 
 def visit_numbers(codes: pd.Series, protocol_codes: tuple[str, ...]) -> np.ndarray:

@@ -74,7 +74,7 @@ def messages_table(sources: Sources) -> Table:
     frame["study_code"] = patients["study_code"].to_numpy()[position]
     frame["site_code"] = patients["site_code"].to_numpy()[position]
     frame["patient_order"] = patients["patient_order"].to_numpy()[position]
-    admin = sources.admin_columns(frame["administration_id"], ["visit_code", "visit_num", "instrument"])
+    admin = sources.admin_columns(frame, ["visit_code", "visit_num", "instrument"])
     frame[admin.columns] = admin.to_numpy()
     for column in ("due_at", "sent_at", "status_changed_at"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
@@ -83,38 +83,50 @@ def messages_table(sources: Sources) -> Table:
 
 
 def _with_admin_keys(sources: Sources, frame: pd.DataFrame, sort_key: np.ndarray) -> pd.DataFrame:
-    admin = sources.admin_columns(frame["administration_id"], _KEYS + ["patient_order", "instrument_order"])
+    extra = ["patient_order", "instrument_order"]
+    admin = sources.admin_columns(frame, _KEYS + extra)
     order = np.lexsort((sort_key, admin["instrument_order"], admin["visit_num"], admin["patient_order"]))
-    keyed = pd.concat([admin[_KEYS], frame.drop(columns="administration_id")], axis=1)
+    keyed = pd.concat([admin[_KEYS], frame], axis=1)
+    keyed["sort_key"] = sort_key
     return keyed.iloc[order].reset_index(drop=True)
 
 
-def items_table(sources: Sources) -> Table:
-    answers = sources.answers.copy()
-    instruments = sources.admin_columns(answers["administration_id"], ["instrument"])["instrument"]
-    answers["item_num"] = _item_numbers(answers["item_code"], instruments)
-    unknown_last = answers["item_num"].fillna(10_000).to_numpy()
-    frame = _with_admin_keys(sources, answers, unknown_last)
+def items_frame(sources: Sources) -> pd.DataFrame:
+    """Answers with their visit keys, sorted; keeps administration_id for the SDTM datasets."""
+    answers = sources.positioned(queries.answers(sources.scope))
+    instruments = sources.admin_columns(answers, ["instrument"])["instrument"]
+    numbers = _item_numbers(answers["item_code"], instruments)
+    frame = _with_admin_keys(sources, answers.assign(item_num=numbers), numbers.fillna(10_000).to_numpy())
     frame["value"] = frame["value"].astype("Int64")
-    return make_table("items", schema.items(sources.protocol), frame)
+    return frame
+
+
+def items_table(sources: Sources) -> Table:
+    return make_table("items", schema.items(sources.protocol), sources.memo("items", items_frame))
 
 
 def _item_numbers(codes: pd.Series, instruments: pd.Series) -> pd.Series:
-    numbers = pd.Series(np.nan, index=codes.index)
+    """The item's number within its instrument (missing for codes the instrument lacks)."""
+    numbers = np.full(len(codes), np.nan)
+    positions = codes.cat.codes.to_numpy()
     for instrument, order in ITEM_ORDER.items():
+        lookup = np.array([order.get(code, np.nan) for code in codes.cat.categories] + [np.nan])
         rows = (instruments == instrument).to_numpy()
-        numbers[rows] = codes[rows].astype(object).map(order).astype(float)
-    return numbers.astype("Int64")
+        numbers[rows] = lookup[positions[rows]]
+    return pd.Series(numbers).astype("Int64")
 
 
-def scores_table(sources: Sources) -> Table:
-    scores = sources.scores
-    instruments = sources.admin_columns(scores["administration_id"], ["instrument"])["instrument"]
+def scores_frame(sources: Sources) -> pd.DataFrame:
+    scores = sources.positioned(queries.scores(sources.scope))
+    instruments = sources.admin_columns(scores, ["instrument"])["instrument"]
     sort_key = np.zeros(len(scores), dtype=np.int64)
     for instrument, order in SCALE_ORDER.items():
         rows = (instruments == instrument).to_numpy()
         sort_key[rows] = rank_in(scores["scale"][rows], tuple(order))
     frame = _with_admin_keys(sources, scores, sort_key)
     frame["value"] = frame["value"].astype("float64")
-    return make_table("scores", schema.scores(sources.protocol), frame)
+    return frame
 
+
+def scores_table(sources: Sources) -> Table:
+    return make_table("scores", schema.scores(sources.protocol), sources.memo("scores", scores_frame))

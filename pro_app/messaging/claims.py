@@ -18,9 +18,11 @@ from .services import audit_status
 
 def claim(worker: str, now: datetime, lease_until: datetime, limit: int, status: str = "pending") -> list[int]:
     """Lease up to ``limit`` rows of ``status`` due by ``now``; returns their ids (oldest first)."""
+    # A CTE, not "id IN (subquery)": PostgreSQL may run such a subquery more than once, and its
+    # LIMIT would then not bound the batch.
     due = (select(Message.id).where(Message.status == status, Message.due_at <= now)
-           .order_by(Message.due_at, Message.id).limit(limit).with_for_update(skip_locked=True))
-    statement = (update(Message).where(Message.id.in_(due.scalar_subquery()), Message.status == status)
+           .order_by(Message.due_at, Message.id).limit(limit).with_for_update(skip_locked=True).cte("due"))
+    statement = (update(Message).where(Message.id == due.c.id, Message.status == status)
                  .values(status="claimed", claimed_by=worker, claimed_until=lease_until)
                  .returning(Message.id))
     return sorted(_run(statement))

@@ -10,14 +10,15 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from ..extensions import db
 from ..patients.models import Patient
 from ..protocol import ReminderPolicy
 from ..questionnaires.models import PatientLink
 from ..schedule.calendar import next_allowed_send_time
-from .backends import FAILED, RETRY, SENT, UNKNOWN, SendOutcome
+from .audit_batch import StatusChange, audit_changes
+from .backends import RETRY, SENT, UNKNOWN, SendOutcome
 from .claims import owned
 from .consent import record_opt_out
 from .models import OutboundMessage as Message
@@ -35,11 +36,29 @@ log = logging.getLogger("pro_app.sms")
 
 def record_outcomes(results: list[tuple[Prepared, SendOutcome]], worker: str, now: datetime,
                     policy: ReminderPolicy) -> Counter:
-    counts = Counter()
+    sent = [(prepared, outcome.provider_sid) for prepared, outcome in results if outcome.status == SENT]
+    counts = Counter({SENT: len(sent)}) if sent and _all_sent(sent, worker, now) else Counter()
     for prepared, outcome in results:
-        counts[_record(prepared, outcome, worker, now, policy)] += 1
+        if outcome.status != SENT or not counts:
+            counts[_record(prepared, outcome, worker, now, policy)] += 1
     db.session.flush()
     return counts
+
+
+def _all_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> bool:
+    """The usual case in one statement; False (and nothing changed) if any row was taken over."""
+    statement = (update(Message).where(Message.id == bindparam("message_id"), owned(worker))
+                 .values(status="sent", provider_sid=bindparam("sid"), sent_at=now, claimed_by=None,
+                         claimed_until=None, status_changed_at=now, last_error_code=None, last_error=None))
+    savepoint = db.session.begin_nested()
+    result = db.session.connection().execute(statement, [{"message_id": p.message_id, "sid": sid} for p, sid in sent])
+    if result.rowcount != len(sent):
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    audit_changes([StatusChange(prepared.message_id, prepared.patient_id, "claimed", "sent", f"provider sid {sid}")
+                   for prepared, sid in sent])
+    return True
 
 
 def _record(prepared: Prepared, outcome: SendOutcome, worker: str, now: datetime, policy: ReminderPolicy) -> str:

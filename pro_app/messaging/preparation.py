@@ -6,6 +6,7 @@ Rows no longer wanted are cancelled, expired or deferred right here, with the re
 """
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,8 +18,8 @@ from ..audit.services import record
 from ..extensions import db
 from ..privacy import decrypt_phone
 from ..protocol import ReminderPolicy
-from ..questionnaires.links import issue_link, link_url, token_hash
-from ..questionnaires.models import Administration
+from ..questionnaires.links import TOKEN_BYTES, link_url, token_hash, window_utc
+from ..questionnaires.models import Administration, PatientLink
 from .backends import OutgoingSms, redact_link_tokens
 from .claims import claim
 from .eligibility import CANCEL, DEFER, SEND, Verdict, verdict
@@ -79,17 +80,27 @@ def load_messages(ids: list[int]) -> list[Message]:
 
 
 def set_aside(message: Message, decision: Verdict, now: datetime) -> None:
-    old = message.status
+    old, old_due = message.status, message.due_at
     message.claimed_by = message.claimed_until = None
     message.status_changed_at = now
     if decision.action == DEFER:
-        record("message_deferred", "outbound_message", message.id, field="due_at", old=message.due_at,
-               new=decision.defer_to, reason=decision.reason, patient_id=message.patient_id)
         message.status, message.due_at = "pending", decision.defer_to
+        record("message_deferred", "outbound_message", message.id, field="due_at", old=old_due,
+               new=decision.defer_to, reason=decision.reason, patient_id=message.patient_id)
         return
     message.status = "cancelled" if decision.action == CANCEL else "expired"
     message.cancel_reason = decision.reason if decision.action == CANCEL else None
     audit_status(message.id, message.patient_id, old, message.status, decision.reason)
+
+
+def _mint_link(administration: Administration) -> str:
+    """What ``questionnaires.links.issue_link`` does, without its flush per link: a batch of
+    messages writes its links in one INSERT. Valid for the visit window; only the hash is stored."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    valid_from, valid_until = window_utc(administration.visit)
+    db.session.add(PatientLink(administration=administration, token_hash=token_hash(token),
+                               valid_from=valid_from, valid_until=valid_until))
+    return token
 
 
 def _prepare(message: Message, now: datetime, callback_url: str | None) -> Prepared | None:
@@ -101,7 +112,7 @@ def _prepare(message: Message, now: datetime, callback_url: str | None) -> Prepa
         message.last_error, message.status_changed_at = str(exc), now
         audit_status(message.id, message.patient_id, "claimed", "failed", str(exc))
         return None
-    token = issue_link(message.administration)
+    token = _mint_link(message.administration)
     text = sms_text(message.kind, patient.language, link_url(token))
     message.body, message.language = redact_link_tokens(text), patient.language
     message.link_hash, message.attempted_at = token_hash(token), now

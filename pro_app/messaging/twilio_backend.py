@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -19,6 +20,7 @@ try:  # Added in twilio 9.10 for RFC 9457 error bodies.
 except ImportError:  # pragma: no cover - older library
     TwilioServiceException = TwilioRestException
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _TWILIO_BASE = re.compile(r"^https://(?:[A-Za-z0-9-]+\.)*twilio\.com")
 RETRY_CODES = frozenset({20429, 21611, 30001, 30003, 63017})
 OPTED_OUT_CODE = 21610
@@ -31,6 +33,9 @@ class _RoutedHttpClient(TwilioHttpClient):
     def __init__(self, timeout_seconds: float, api_base_url: str | None = None):
         super().__init__(timeout=timeout_seconds)
         self._api_base_url = api_base_url.rstrip("/") if api_base_url else None
+        if self._api_base_url and urlsplit(self._api_base_url).hostname in _LOOPBACK:
+            # A loopback API (the test double) must never go through the environment's HTTP proxy.
+            self.session.trust_env = False
 
     def request(self, method, url, *args, **kwargs):
         if self._api_base_url:

@@ -5,11 +5,12 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, TextA
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..patients.labels import LANGUAGE
+from ..staff.forms import options
 
 
 class StartForm(FlaskForm):
     version = HiddenField()
-    language = SelectField(_l("Language the MMSE is given in"), choices=list(LANGUAGE.items()),
+    language = SelectField(_l("Language the MMSE is given in"), choices=options(LANGUAGE.items()),
                            description=_l("It decides the backwards spelling word (MONDE or WORLD)."))
     glasses = BooleanField(_l("The patient wears glasses or lenses for the test"))
     hearing_aid = BooleanField(_l("The patient uses a hearing aid for the test"))

@@ -69,8 +69,8 @@ def record_context(administration: Administration) -> dict:
         "reading": read_total(administration, result.total) if result else None,
         "missing": missing,
         "sections": [(code, SECTION_LABELS[code], section_progress(items, code)) for code in SECTION_CODES],
-        "missing_section": next((code for code in SECTION_CODES if any(item in missing for item in section_items(code))),
-                                None),
+        "missing_section": next((code for code in SECTION_CODES
+                                 if any(item in missing for item in section_items(code))), None),
         "guidance": guidance(administration),
         "examiner": _staff(administration.administered_by_id), "signer": _staff(administration.signed_by_id),
         "flags": list(db.session.scalars(db.select(ClinicalFlag).filter_by(administration_id=administration.id))),

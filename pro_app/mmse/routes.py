@@ -13,7 +13,7 @@ from ..staff.auth import roles_required
 from ..staff.editing import EditConflict, check_version
 from ..staff.errors import show_on_form
 from ..study.services import current_protocol
-from .forms import SectionForm, SignForm, StartForm
+from .forms import SectionForm, StartForm
 from .labels import (ATTENTION_RULE_LABELS, NA_REASON_LABELS, REGISTRATION_TRIALS_LABEL, SCORE_LABELS, SECTION_LABELS,
                      SIGNATURE_MEANING)
 from .parsing import form_values, parse_section
@@ -85,10 +85,10 @@ def _section(administration_id: int, section: str, correcting: bool):
     administration = mmse_or_404(administration_id)
     if section not in SECTIONS_BY_CODE:
         abort(404)
-    if administration.status == "created" or correcting != (administration.status == "locked"):
+    problem = _wrong_page(administration, correcting)
+    if problem:
         if request.method == "POST":
-            abort(409, _("This MMSE is signed and locked; a correction needs a reason.") if not correcting
-                  else _("This MMSE is not signed; edit it normally."))
+            abort(409, problem)
         return redirect(url_for("mmse.overview", administration_id=administration.id))
     form = SectionForm(version=administration.version)
     errors, values = {}, form_values(load_items(administration))
@@ -106,12 +106,31 @@ def _section(administration_id: int, section: str, correcting: bool):
                 return render_template("mmse/conflict.html", administration=administration, section=section,
                                        posted=posted), 409
             except MmseError as error:
-                errors[error.field] = error.message
+                errors.update(_unplaced(form, error))
     return render_template("mmse/section.html", form=form, section=section, values=values, correcting=correcting,
                            errors={name: _(message) for name, message in errors.items()},
                            next_code=next_section(section), section_item_codes=SECTIONS_BY_CODE[section].items,
                            **record_context(administration)), \
-        400 if errors else 200
+        400 if errors or form.errors else 200
+
+
+def _wrong_page(administration, correcting: bool) -> str | None:
+    """Why this page does not apply to the MMSE in its current state (a signed one is corrected, not edited)."""
+    if administration.status == "created":
+        return _("This MMSE has not been started.")
+    if administration.status == "locked" and not correcting:
+        return _("This MMSE is signed and locked; a correction needs a reason.")
+    if administration.status != "locked" and correcting:
+        return _("This MMSE is not signed; edit it normally.")
+    return None
+
+
+def _unplaced(form, error: MmseError) -> dict:
+    """Show the error on the form's own field (the reason), else return it for the item fields."""
+    if hasattr(form, error.field):
+        show_on_form(form, error)
+        return {}
+    return {error.field: error.message}
 
 
 def _after_save(administration, section: str, correcting: bool):

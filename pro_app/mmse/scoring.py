@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..extensions import db
 from ..questionnaires.models import Administration
 from ..questionnaires.scoring import store_scores
 from ..scoring.mmse import ALGORITHM_VERSION, MmseResult, score_mmse

@@ -13,6 +13,8 @@ from ..instruments.mmse import SPELLING_WORDS
 from ..instruments.packs import demo_pack_path
 from ..questionnaires.models import Administration, InstrumentPack
 from ..questionnaires.packs import PackNotInstalled, attach_pack, install_pack
+from ..schedule.calendar import local_time
+from ..schedule.transitions import on_administration_submitted
 from ..staff.auth import password_matches
 from ..staff.editing import check_version
 from ..staff.errors import N_, FieldError
@@ -20,7 +22,7 @@ from .labels import SIGNATURE_MEANING
 from .record import apply_items, load_items, section_items, shown, still_missing
 from .scoring import attention_rule, store_mmse_scores
 
-NOT_STARTABLE_VISITS = ("upcoming", "cancelled", "not_done")
+CLOSED_VISITS = ("cancelled", "not_done")
 
 
 class MmseError(FieldError):
@@ -36,8 +38,10 @@ def start_problem(administration: Administration) -> str | None:
     visit = administration.visit
     if visit.patient.status != "active":
         return N_("This patient is no longer followed.")
-    if visit.status in NOT_STARTABLE_VISITS:
-        return N_("This visit's window is not open.")
+    if visit.status in CLOSED_VISITS:
+        return N_("This visit was closed by the site.")
+    if local_time(utcnow(), visit.patient.timezone).date() < visit.window_opens:
+        return N_("This visit's window is not open yet.")
     return None
 
 
@@ -117,3 +121,4 @@ def sign(administration: Administration, signer, password: str, posted_version) 
     store_mmse_scores(administration)
     record("sign", "administration", administration.id, field="status", old="in_progress", new="locked",
            reason=SIGNATURE_MEANING, patient_id=administration.visit.patient_id)
+    on_administration_submitted(administration, now=now)  # the visit completes once every instrument is in

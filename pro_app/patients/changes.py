@@ -14,7 +14,7 @@ from .corrections import Details, correct_patient
 from .forms import NOT_RECORDED, CorrectionForm, StatusForm
 from .labels import PATIENT_STATUS, study_time
 from .resend import resend_link
-from .routes import bp, prepare_details_form, study_today
+from .routes import bp, prepare_details_form
 from .services import PatientError, check_details, date_warnings
 from .status import end_follow_up
 
@@ -35,7 +35,7 @@ def correct(patient_id: int):
                 check_details(details, protocol)
                 warnings = date_warnings(details)
                 if not warnings or form.confirm_warnings.data:
-                    changed = correct_patient(patient, details, form.reason.data, protocol, study_today())
+                    changed = correct_patient(patient, details, form.reason.data, protocol)
                     db.session.commit()
                     flash(_("Correction saved (%(count)d value(s) changed).", count=len(changed)), "success")
                     return redirect(url_for("patients.detail", patient_id=patient.id))

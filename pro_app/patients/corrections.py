@@ -1,7 +1,8 @@
 """Corrections to a patient's recorded details: a reason is required, each change is audited.
 
 A corrected inclusion or first radiotherapy date moves the visits not yet done and replaces
-their planned messages (see `schedule.services.recompute_future_visits`).
+their planned messages (see `schedule.services.recompute_future_visits`); a consent given or a
+number added brings back the messages of the visits to come.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..audit.services import record
 from ..extensions import db
 from ..privacy import encrypt_phone, phone_lookup_hash
 from ..protocol import Protocol
-from ..schedule.services import recompute_future_visits
+from ..schedule.services import recompute_future_visits, replan_patient_messages
 from ..staff.errors import N_
 from .models import Patient
 from .services import PatientError, check_details, check_study_code, normalise_phone
@@ -44,22 +45,30 @@ def require_reason(reason: str | None) -> str:
     return reason
 
 
-def correct_patient(patient: Patient, details: Details, reason: str, protocol: Protocol, today: date) -> list[str]:
+def correct_patient(patient: Patient, details: Details, reason: str, protocol: Protocol) -> list[str]:
     """Apply the changed values; returns the names of the fields that changed."""
     reason = require_reason(reason)
     check_study_code(details.study_code, protocol, patient.id)
     check_details(details, protocol)
+    e164 = normalise_phone(details.phone) if details.phone else None
     changed = [name for name in FIELDS if getattr(patient, name) != getattr(details, name)]
     for name in changed:
-        record("correct", "patient", patient.id, field=name, old=getattr(patient, name),
-               new=getattr(details, name), reason=reason, patient_id=patient.id)
+        record("correct", "patient", patient.id, field=name, old=_plain(getattr(patient, name)),
+               new=_plain(getattr(details, name)), reason=reason, patient_id=patient.id)
         setattr(patient, name, getattr(details, name))
-    if details.phone and _replace_phone(patient, normalise_phone(details.phone), reason):
+    if e164 and _replace_phone(patient, e164, reason):
         changed.append("phone")
     db.session.flush()
     if any(name in ANCHOR_DATES for name in changed):
-        _reschedule(patient, protocol, today, reason)
+        _reschedule(patient, protocol)
+    elif {"sms_consent", "phone"} & set(changed):
+        replan_patient_messages(patient, protocol)
     return changed
+
+
+def _plain(value):
+    """Dates as ISO text in the audit trail, like the strings they sit next to."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _replace_phone(patient: Patient, e164: str, reason: str) -> bool:
@@ -73,14 +82,10 @@ def _replace_phone(patient: Patient, e164: str, reason: str) -> bool:
     return True
 
 
-def _reschedule(patient: Patient, protocol: Protocol, today: date, reason: str) -> None:
-    before = {visit.code: _window(visit) for visit in patient.visits}
-    moved = recompute_future_visits(patient, protocol, today)
-    if moved:
-        record("reschedule", "patient", patient.id, field="visits", reason=reason, patient_id=patient.id,
-               old={visit.code: before[visit.code] for visit in moved},
-               new={visit.code: _window(visit) for visit in moved})
-
-
-def _window(visit) -> list[str]:
-    return [visit.window_opens.isoformat(), visit.window_closes.isoformat()]
+def _reschedule(patient: Patient, protocol: Protocol) -> None:
+    """Move the visits not yet done (each move is audited by the schedule) and replan their messages."""
+    try:
+        recompute_future_visits(patient, protocol)
+    except ValueError:
+        raise PatientError("radiotherapy_date", N_("With these dates a visit window would close before it "
+                                                   "opens; check the inclusion and radiotherapy dates.")) from None

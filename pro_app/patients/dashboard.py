@@ -7,14 +7,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..messaging.models import OutboundMessage
+from ..messaging.models import ATTENTION_STATUSES, OutboundMessage
 from ..questionnaires.models import Administration
 from ..schedule.models import Visit
 from ..staff.access import patients_visible_to
 from .models import Patient
 
 WEEK = timedelta(days=6)
-PROBLEM_MESSAGE_STATUSES = ("failed", "undelivered")
 PROBLEMS_SHOWN_FOR = timedelta(days=30)
 
 
@@ -74,6 +73,6 @@ def _sms_problems(patient_ids, today: date) -> list[OutboundMessage]:
     return list(db.session.scalars(
         db.select(OutboundMessage)
         .where(OutboundMessage.patient_id.in_(patient_ids),
-               OutboundMessage.status.in_(PROBLEM_MESSAGE_STATUSES), OutboundMessage.created_at >= since)
+               OutboundMessage.status.in_(ATTENTION_STATUSES), OutboundMessage.created_at >= since)
         .order_by(OutboundMessage.due_at.desc())
         .options(selectinload(OutboundMessage.patient))))

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..staff.forms import options
 from .labels import EDUCATION, LANGUAGE
 from .status import LEAVING_STATUSES
 
@@ -13,7 +14,7 @@ class DetailsForm(FlaskForm):
     """The fields shared by registration and corrections; choices depend on the protocol."""
 
     study_code = StringField(_l("Study code"), validators=[DataRequired(), Length(max=40)])
-    language = SelectField(_l("Preferred language"), choices=list(LANGUAGE.items()))
+    language = SelectField(_l("Preferred language"), choices=options(LANGUAGE.items()))
     phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=40)],
                      description=_l("Stored encrypted; used only to send questionnaire links."))
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
@@ -28,8 +29,8 @@ class DetailsForm(FlaskForm):
     confirm_warnings = BooleanField(_l("I have checked: the dates are right"))
 
     def set_education_levels(self, levels) -> None:
-        self.education_level.choices = [(NOT_RECORDED, _l("Not recorded"))] + [
-            (level, EDUCATION.get(level, level)) for level in levels]
+        self.education_level.choices = options([(NOT_RECORDED, _l("Not recorded"))] + [
+            (level, EDUCATION.get(level, level)) for level in levels])
 
 
 class RegistrationForm(DetailsForm):
@@ -44,9 +45,8 @@ class CorrectionForm(DetailsForm):
 
 class StatusForm(FlaskForm):
     version = HiddenField()
-    status = SelectField(_l("The patient leaves follow-up because of"), choices=[
-        (status, label) for status, label in zip(LEAVING_STATUSES, (
-            _l("Withdrawal of consent"), _l("Death"), _l("Loss to follow-up")))])
+    status = SelectField(_l("The patient leaves follow-up because of"), choices=options(zip(LEAVING_STATUSES, (
+        _l("Withdrawal of consent"), _l("Death"), _l("Loss to follow-up")))))
     reason = TextAreaField(_l("Details and date"), validators=[DataRequired(), Length(max=500)],
                            description=_l("Kept in the audit trail."))
     confirm = BooleanField(_l("I understand that every planned text message and visit of this patient is "

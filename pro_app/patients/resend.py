@@ -21,6 +21,12 @@ from .services import PatientError
 RESENDABLE_MODES = ("phone", "tablet")
 
 
+def window_open(visit, now=None) -> bool:
+    """True while the visit can still be completed: its window is open and staff have not closed it."""
+    opens, closes = window_utc(visit)
+    return visit.status not in ("not_done", "cancelled") and opens <= (now or utcnow()) < closes
+
+
 def resend_problem(administration: Administration, now=None) -> str | None:
     """Why the link cannot be resent now (an English msgid), or None."""
     now = now or utcnow()
@@ -29,8 +35,7 @@ def resend_problem(administration: Administration, now=None) -> str | None:
         return N_("This questionnaire is not waiting for the patient.")
     if not patient.may_receive_sms:
         return N_("This patient cannot receive text messages (no mobile number, opted out or no longer followed).")
-    opens, closes = window_utc(visit)
-    if visit.status in ("not_done", "cancelled") or not opens <= now < closes:
+    if not window_open(visit, now):
         return N_("The window of this visit is not open.")
     return None
 

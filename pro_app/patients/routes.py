@@ -13,16 +13,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..messaging.models import OutboundMessage
 from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, require_patient_access,
                             require_patient_by_code, visible_sites)
 from ..staff.auth import roles_required
 from ..staff.errors import show_on_form
+from ..staff.forms import options
 from ..study.services import current_protocol
 from .dashboard import build_dashboard
 from .forms import NOT_RECORDED, DetailsForm, RegistrationForm
 from .labels import register_filters
-from .resend import resend_problem
+from .resend import resend_problem, window_open
 from .services import PatientError, Registration, check_registration, date_warnings, register_patient
 
 bp = Blueprint("patients", __name__, template_folder="templates", url_prefix="/patients")
@@ -36,7 +36,8 @@ def study_today():
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"may_change": may_change_patients(current_user), "resend_problem": resend_problem}
+    return {"may_change": may_change_patients(current_user), "resend_problem": resend_problem,
+            "window_open": window_open}
 
 
 @bp.route("/")
@@ -62,10 +63,7 @@ def find():
 @roles_required(*READ_PATIENTS)
 def detail(patient_id: int):
     patient = require_patient_access(patient_id)
-    messages = db.session.scalars(db.select(OutboundMessage).filter_by(patient_id=patient.id)
-                                  .order_by(OutboundMessage.due_at))
-    return render_template("patients/detail.html", patient=patient, messages=list(messages),
-                           protocol=current_protocol())
+    return render_template("patients/detail.html", patient=patient)
 
 
 def prepare_details_form(form: DetailsForm, protocol) -> None:
@@ -81,7 +79,7 @@ def register():
     form = RegistrationForm()
     prepare_details_form(form, protocol)
     sites = visible_sites(current_user)
-    form.site.choices = [(site.code, f"{site.code} · {site.name}") for site in sites]
+    form.site.choices = options((site.code, f"{site.code} · {site.name}") for site in sites)
     warnings = []
     if form.validate_on_submit():
         data = _registration(form, next(s for s in sites if s.code == form.site.data))

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from ..audit.services import record
+from ..db import utcnow
 from ..extensions import db
 from ..privacy import encrypt_phone, phone_lookup_hash
 from ..protocol import Protocol
+from ..schedule.calendar import local_time
 from ..schedule.services import create_visits
+from ..schedule.transitions import refresh_visit_status
 from ..staff.errors import N_, FieldError
 from ..study.models import Site
 from .models import LANGUAGES, Patient
@@ -111,6 +114,9 @@ def register_patient(data: Registration, protocol: Protocol) -> Patient:
     db.session.add(patient)
     db.session.flush()
     create_visits(patient, protocol)
+    today = local_time(utcnow(), patient.timezone).date()
+    for visit in patient.visits:  # a baseline whose window is already open shows as open at once
+        refresh_visit_status(visit, today)
     record("register", "patient", patient.id, patient_id=patient.id,
            new={"study_code": patient.study_code, "site": data.site.code, "language": data.language,
                 "inclusion_date": data.inclusion_date, "radiotherapy_date": data.radiotherapy_date,

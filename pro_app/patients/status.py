@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
-
 from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
-from ..messaging.models import OutboundMessage
+from ..messaging.services import cancel_pending_messages
 from ..questionnaires.links import revoke_links
+from ..schedule.transitions import cancel_patient_visits
 from ..staff.errors import N_
 from .corrections import require_reason
 from .models import Patient
@@ -38,27 +37,15 @@ def end_follow_up(patient: Patient, status: str, reason: str) -> Stopped:
     if patient.status != "active":
         raise PatientError("status", N_("This patient has already left follow-up."))
     now = utcnow()
-    messages = _cancel_pending_messages(patient, f"patient_{status}", now)
-    visits = links = 0
-    for visit in patient.visits:
-        if visit.status in ("upcoming", "open"):
-            visit.status, visit.status_reason = "cancelled", f"patient_{status}"
-            visits += 1
-        for administration in visit.administrations:
-            links += revoke_links(administration, status) or 0
     record("change_status", "patient", patient.id, field="status", old=patient.status, new=status,
            reason=reason, patient_id=patient.id)
     patient.status, patient.status_changed_at = status, now
     db.session.flush()
+    messages = cancel_pending_messages(patient, f"patient_{status}", now)
+    visits = cancel_patient_visits(patient, f"patient_{status}", now)
+    links = sum(revoke_links(administration, status) for visit in patient.visits
+                for administration in visit.administrations)
     record("stop_follow_up", "patient", patient.id, patient_id=patient.id,
            new={"messages_cancelled": messages, "visits_cancelled": visits, "links_revoked": links})
     return Stopped(messages, visits, links)
 
-
-def _cancel_pending_messages(patient: Patient, reason: str, now) -> int:
-    result = db.session.execute(
-        update(OutboundMessage)
-        .where(OutboundMessage.patient_id == patient.id, OutboundMessage.status == "pending")
-        .values(status="cancelled", cancel_reason=reason, status_changed_at=now)
-        .execution_options(synchronize_session=False))
-    return result.rowcount

@@ -1,12 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from ..templating import ROLE_LABELS
 
-LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 NO_SITE = ""
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a SelectField."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = options([("fr", "Français"), ("en", "English")])
 
 
 class LoginForm(FlaskForm):
@@ -17,12 +25,13 @@ class LoginForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     display_name = StringField(_l("Name (shown on signatures)"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=options(ROLE_LABELS.items()))
     site = SelectField(_l("Site"), description=_l("Required for research nurses and investigators."))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
     def set_sites(self, sites) -> None:
-        self.site.choices = [(NO_SITE, _l("No site (all sites)"))] + [(s.code, f"{s.code} · {s.name}") for s in sites]
+        self.site.choices = options([(NO_SITE, _l("No site (all sites)"))] + [(s.code, f"{s.code} · {s.name}")
+                                                                               for s in sites])
 
 
 class NewAccountForm(AccountForm):

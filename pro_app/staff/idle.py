@@ -61,6 +61,8 @@ def _sign_out_idle():
     session.pop(SEEN_AT, None)
     minutes = current_app.extensions["pro_app.settings"].idle_logout_minutes
     flash(_("You were signed out after %(minutes)d minutes without activity.", minutes=minutes), "info")
+    if request.endpoint == "staff.logout":
+        return redirect(url_for("staff.login"))
     if request.method != "POST":
         return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
     kept = keep_form(user_id, request.path, request.form.items(multi=True))

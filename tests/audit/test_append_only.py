@@ -97,6 +97,7 @@ def _trigger_lifted(kind: str):
         put_back = ["ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"]
     else:
         lift, put_back = SQLITE_DOWNGRADE_SQL, SQLITE_UPGRADE_SQL
+    db.session.close()  # an open read transaction would block the DDL's lock
     _run(lift)
     try:
         yield
@@ -113,3 +114,23 @@ def _run(statements) -> None:
 @pytest.fixture
 def runner_for():
     return lambda app: app.test_cli_runner()
+
+
+def test_the_migration_statements_round_trip_as_alembic_runs_them(kind_app):
+    """`op.execute(str)` wraps the text in `text()`: the statements must survive bind parsing."""
+    from sqlalchemy import text
+
+    from pro_app.audit.triggers import statements_for
+    kind, _app = kind_app
+    entry = _three_entries()[0]
+    db.session.close()  # its open read transaction would hold DROP TRIGGER's lock forever
+    update = text("UPDATE audit_entry SET reason = 'x' WHERE id = :id")
+    with db.engine.begin() as conn:
+        for statement in statements_for(kind, upgrade=False):
+            conn.execute(text(statement))
+        conn.execute(update, {"id": entry.id})  # allowed without the trigger
+        for statement in statements_for(kind, upgrade=True):
+            conn.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.engine.begin() as conn:
+            conn.execute(update, {"id": entry.id})

@@ -1,7 +1,8 @@
 """Fixtures for the outbox and dispatcher: the fake Twilio API, a Twilio backend, a controllable clock."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time
 
 import pytest
 
@@ -33,11 +34,20 @@ def dispatch(app, twilio):
 
 @pytest.fixture
 def enrol(make, monkeypatch):
-    """Register a patient as if it were ``now``: its messages are planned from that moment."""
+    """Register a patient as if it were ``now`` (naive UTC): its messages are planned from then."""
     def register(now: datetime, inclusion: date, radiotherapy: date, **kwargs):
-        monkeypatch.setattr("pro_app.schedule.services.utcnow", lambda: now)
-        try:
+        with monkeypatch.context() as patched:
+            for module in ("pro_app.schedule.services", "pro_app.patients.services"):
+                patched.setattr(f"{module}.utcnow", lambda: now, raising=False)
             return make.patient(inclusion=inclusion, radiotherapy=radiotherapy, **kwargs)
-        finally:
-            monkeypatch.undo()
     return register
+
+
+@pytest.fixture
+def always_open(app, monkeypatch):
+    """The STEP protocol, sending at any hour of any day (for commands that run on the real clock)."""
+    protocol = app.extensions["pro_app.protocol"]
+    reminders = replace(protocol.reminders, send_from=time(0, 0), send_until=time(23, 59), no_send_weekdays=(),
+                        public_holidays="")
+    monkeypatch.setitem(app.extensions, "pro_app.protocol", replace(protocol, reminders=reminders))
+    return app.extensions["pro_app.protocol"]

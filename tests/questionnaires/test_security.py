@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 import pro_app
-from pro_app.extensions import limiter
+from pro_app.extensions import db, limiter
 from pro_app.instruments.qlq_c30 import PAGES
 from tests.questionnaires.conftest import Patient
 
@@ -76,6 +76,8 @@ def rate_limited_client(app, monkeypatch, app_overrides):
     yield limited.test_client()
     limiter.reset()
     limiter.enabled = False  # the shared extension object: back to the test default
+    with limited.app_context():
+        db.engine.dispose()
 
 
 def test_guessing_links_is_limited_per_address(rate_limited_client, patient_link):

@@ -111,3 +111,10 @@ def test_csp_allows_no_inline_script_in_any_template():
     inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=", re.IGNORECASE)
     for template in Path(pro_app.__file__).parent.rglob("templates/**/*.html"):
         assert not inline.search(template.read_text(encoding="utf-8")), template
+
+
+@pytest.mark.parametrize("value", ["-1", "9", "several"])
+def test_a_wrong_trusted_proxy_count_is_named(value):
+    from pro_app.config import ConfigError, load_settings
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_COUNT"):
+        load_settings(environ={"PRO_APP_ENV": "development", "TRUSTED_PROXY_COUNT": value})

@@ -15,9 +15,9 @@ def guarded():
     return "ok"
 
 
-def _worker(url, tmp_path):
+def _worker(url, tmp_path, **settings):
     # Development turns rate limits on; two apps on one database stand for two workers.
-    app = build_app(url, tmp_path, PRO_APP_ENV="development", RATE_LIMIT_STORAGE_URI="database://")
+    app = build_app(url, tmp_path, PRO_APP_ENV="development", RATE_LIMIT_STORAGE_URI="database://", **settings)
     app.add_url_rule("/guarded", view_func=guarded)
     return app
 
@@ -61,5 +61,29 @@ def test_the_429_page_is_kind_and_translated(tmp_path, limiter_restored):
         body = response.get_data(as_text=True)
         assert response.status_code == 429 and "Retry-After" in response.headers
         assert "Trop de tentatives" in body and "per 1 minute" not in body
+    finally:
+        dispose(app)
+
+
+
+def _statuses(app, forwarded_for: list[str]) -> list[int]:
+    client = app.test_client()
+    return [client.get("/guarded", headers={"X-Forwarded-For": address}).status_code for address in forwarded_for]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(tmp_path, limiter_restored):
+    app = _worker(f"sqlite:///{tmp_path / 'proxy.sqlite3'}", tmp_path, TRUSTED_PROXY_COUNT="1")
+    try:
+        one, two = "203.0.113.1", "203.0.113.2"
+        assert _statuses(app, [one] * (LIMIT + 1) + [two]) == [200] * LIMIT + [429, 200]
+    finally:
+        dispose(app)
+
+
+def test_without_trusted_proxies_a_forged_address_changes_nothing(tmp_path, limiter_restored):
+    app = _worker(f"sqlite:///{tmp_path / 'direct.sqlite3'}", tmp_path)
+    try:
+        forged = [f"198.51.100.{n}" for n in range(LIMIT + 1)]
+        assert _statuses(app, forged) == [200] * LIMIT + [429]
     finally:
         dispose(app)

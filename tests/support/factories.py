@@ -122,7 +122,7 @@ class Factories:
         from pro_app.scoring.mmse import ALGORITHM_VERSION, score_mmse
         items = items if items is not None else self.mmse_items()
         administration = self._submit_administration(patient, visit_code, "mmse", submitted_at, language, "mmse_demo")
-        administration.details = {"attention_rule": attention_rule, "word_list": "demo"}
+        administration.details = {"attention_rule": attention_rule, "variant": "greco", "word_list": "demo"}
         for code, value in items.items():
             answer = ItemAnswer(administration=administration, item_code=code, state="answered")
             if isinstance(value, NotAdministrable):

@@ -28,18 +28,22 @@ SPSS_EPOCH = Epoch(np.datetime64("1582-10-14T00:00:00"), SECOND, SECOND)
 
 @dataclass
 class Column:
+    """Text columns hold the distinct values once; numbers are converted chunk by chunk."""
+
     name: str
     label: str
     variable: Variable
     text: bool
-    width: int  # bytes, text columns only
-    numbers: np.ndarray | None = None  # float64, NaN = missing
-    codes: np.ndarray | None = None  # text: index into padded, -1 = missing
+    width: int  # bytes
+    series: pd.Series | None = None  # numbers: the source column
+    epoch: Epoch | None = None
+    codes: np.ndarray | None = None  # text: index into padded, -1 (missing) = the blank
     padded: np.ndarray | None = None  # text: distinct values as fixed-width bytes
+    declared: int = 0  # text: longest value, when the storage width is rounded up
 
     def chunk(self, start: int, stop: int) -> np.ndarray:
         if not self.text:
-            return self.numbers[start:stop]
+            return numbers(self.variable, self.series.iloc[start:stop], self.epoch)
         return self.padded[self.codes[start:stop]]
 
 
@@ -48,10 +52,11 @@ def build_column(name: str, label: str, variable: Variable, series: pd.Series, e
     """A text or numeric column; coded strings become their position when code_strings is set."""
     if variable.kind == "string" and not (code_strings and variable.coded):
         return _text_column(name, label, variable, series, pad, max_width)
-    return Column(name, label, variable, False, 8, numbers=numbers(variable, series, epoch, code_strings))
+    return Column(name, label, variable, False, 8, series=series, epoch=epoch)
 
 
-def numbers(variable: Variable, series: pd.Series, epoch: Epoch, code_strings: bool) -> np.ndarray:
+def numbers(variable: Variable, series: pd.Series, epoch: Epoch) -> np.ndarray:
+    """float64 with NaN for missing; coded text as its position (1, 2, ...); dates from the epoch."""
     if variable.kind == "string":
         codes = series.cat.codes.to_numpy().astype(np.float64) + 1.0
         codes[codes == 0] = np.nan
@@ -70,23 +75,23 @@ def _text_column(name, label, variable, series: pd.Series, pad: bytes, max_width
     width = max([1] + [len(value) for value in encoded])
     if width > max_width:
         raise ValueError(f"{name}: a value is {width} bytes long; this format allows {max_width}")
+    # The blank comes last, so that a missing value's code (-1) picks it.
     padded = np.array([value.ljust(width, pad) for value in encoded] + [pad * width], dtype=f"S{width}")
-    codes = series.cat.codes.to_numpy().astype(np.int64)
-    codes[codes < 0] = len(encoded)
+    codes = series.cat.codes.to_numpy()
     return Column(name, label, variable, True, width, codes=codes, padded=padded)
 
 
-def chunk_bounds(rows: int, row_bytes: int, target_bytes: int = 32 * 1024 * 1024):
-    step = max(1, target_bytes // max(1, row_bytes))
+def chunk_bounds(rows: int, row_bytes: int, target_bytes: int = 16 * 1024 * 1024, multiple: int = 1):
+    step = max(multiple, target_bytes // max(1, row_bytes) // multiple * multiple)
     return [(start, min(rows, start + step)) for start in range(0, rows, step)]
 
 
-def records(columns: list[Column], start: int, stop: int, numeric_dtype: str, encode_numbers) -> bytes:
-    """The rows [start, stop) as one block of fixed-width records."""
+def records(columns: list[Column], start: int, stop: int, numeric_dtype: str, encode_numbers) -> np.ndarray:
+    """The rows [start, stop) as one block of fixed-width records (write it with tofile)."""
     dtype = np.dtype([(f"f{index}", f"S{column.width}" if column.text else numeric_dtype)
                       for index, column in enumerate(columns)])
     block = np.zeros(stop - start, dtype=dtype)
     for index, column in enumerate(columns):
         values = column.chunk(start, stop)
         block[f"f{index}"] = values if column.text else encode_numbers(column, values)
-    return block.tobytes()
+    return block

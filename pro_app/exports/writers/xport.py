@@ -53,8 +53,8 @@ def write_xport(path, table, member: str) -> int:
         written = 0
         for start, stop in chunk_bounds(rows, row_bytes):
             block = records(columns, start, stop, ">u8", _ibm)
-            out.write(block)
-            written += len(block)
+            out.write(block.view(np.uint8))
+            written += block.nbytes
         out.write(b" " * (-written % _RECORD))
     return rows
 
@@ -68,7 +68,7 @@ def _member_header(member: str, label: str, columns: list[Column]) -> bytes:
     first = b"SAS     " + _text(member, 8) + b"SASDATA 6.06    bsd4.2  " + b" " * 24 + _STAMP
     second = _STAMP + b" " * 16 + _text(label[:LABEL_LIMIT], 40) + b" " * 8
     namestrs = b"".join(_namestr(index, column, columns) for index, column in enumerate(columns))
-    return (_header("MEMBER", "0" * 17 + "160" + "0" * 8 + "140") + _header("DSCRPTR") + first + second
+    return (_header("MEMBER", "000000000000000001600000000140") + _header("DSCRPTR") + first + second
             + _header("NAMESTR", f"000000{len(columns):04d}" + "0" * 20) + _pad(namestrs)
             + _header("OBS"))
 
@@ -78,7 +78,7 @@ def _namestr(index: int, column: Column, columns: list[Column]) -> bytes:
     form, form_length = _DATE_FORMATS.get(column.variable.kind, (b"", 0))
     return struct.pack(">hhhh8s40s8shhh2s8shhi52s", 2 if column.text else 1, 0, column.width, index + 1,
                        _text(column.name, 8), _text(column.label, 40), form.ljust(8, b" "), form_length, 0,
-                       0, b"\0\0", b" " * 8, 0, 0, position, b"\0" * 52)
+                       0 if column.text else 1, b"\0\0", b" " * 8, 0, 0, position, b"\0" * 52)
 
 
 def _ibm(column: Column, values: np.ndarray) -> np.ndarray:

@@ -1,0 +1,53 @@
+"""The other staff pages, in both languages at tablet size: accounts, corrections, end of follow-up,
+error states of an MMSE section, and the page that brings back a form kept at an idle sign-out."""
+import pytest
+
+from tests.browser.conftest import axe_violations
+from tests.support.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, user, lang: str) -> None:
+    page.goto(f"/staff/login?lang={lang}")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def _accessible(page, path: str, status: int = 200) -> str:
+    response = page.goto(path)
+    assert response.status == status, path
+    assert axe_violations(page) == [], path
+    return page.content()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_account_pages_are_accessible(tablet_page, make, lang):
+    admin = make.staff(role="admin", site_code=None)
+    nurse = make.staff(role="nurse", site_code="01")
+    _sign_in(tablet_page, admin, lang)
+    for path in ("/staff/accounts/", "/staff/accounts/new", f"/staff/accounts/{nurse.id}"):
+        _accessible(tablet_page, path)
+    tablet_page.goto("/staff/accounts/new")
+    tablet_page.click("main form button[type=submit]")  # empty form: every error next to its field
+    assert tablet_page.locator(".error").count() >= 3
+    assert axe_violations(tablet_page) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_patient_change_pages_and_mmse_errors_are_accessible(tablet_page, make, lang):
+    nurse = make.staff(role="nurse", site_code="01")
+    patient = make.patient(education_level="primary_certificate")
+    mmse = next(v for v in patient.visits if v.code == "baseline").administration("mmse")
+    _sign_in(tablet_page, nurse, lang)
+    _accessible(tablet_page, f"/patients/{patient.id}/correct")
+    _accessible(tablet_page, f"/patients/{patient.id}/status")
+    tablet_page.goto(f"/mmse/{mmse.id}")
+    tablet_page.click("main form[action$='/start'] button[type=submit]")
+    tablet_page.wait_for_url("**/section/orientation_time")
+    tablet_page.check("input[name=orient_time_1][value=na]")
+    tablet_page.click("button[name=go][value=stay]")
+    assert tablet_page.locator("#orient_time_1__reason-error").is_visible()
+    assert axe_violations(tablet_page) == []
