@@ -5,11 +5,14 @@ Each run seeds a throwaway database with due messages, starts N real `flask remi
 --once` processes (claims with FOR UPDATE SKIP LOCKED, the real twilio library), then checks
 every outbox row against what the fake API accepted: duplicates and losses must both be 0.
 "Send rate" runs from the first to the last message the API accepted (process start-up
-excluded); "wall" includes starting the processes.
+excluded); "wall" includes starting the processes. On a shared host the rate depends on what
+else runs, so the CPU time per message is printed too: dispatchers (their start-up, measured on
+an empty outbox, subtracted) and the fake API, which together bound the rate on an idle host.
 """
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -48,6 +51,11 @@ class TimedFake(FakeTwilio):
         with self._times_lock:
             self.accepted_at.append(time.monotonic())
         return message
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def dispatch(env: dict, fake: FakeTwilio, processes: int) -> float:
@@ -92,22 +100,30 @@ def run(label: str, url: str, tmp: Path, messages: int, processes: int, rate: fl
         names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.session.commit()
-        seed_due_messages(messages, app.extensions["pro_app.protocol"])
         with TimedFake() as fake:
+            before = children_cpu()
+            dispatch(env, fake, 1)
+            start_up = children_cpu() - before
+            seed_due_messages(messages, app.extensions["pro_app.protocol"])
+            before, fake_before = children_cpu(), time.process_time()
             wall = dispatch(env, fake, processes)
+            dispatcher_cpu = (children_cpu() - before - processes * start_up) / messages * 1000
+            fake_cpu = (time.process_time() - fake_before) / messages * 1000
             times = list(fake.accepted_at)
             duplicates, losses = check(fake)
         db.session.remove()
         db.engine.dispose()
     span = max(times) - min(times) if len(times) > 1 else float("nan")
     line = (f"{label:<34} {messages:>6} msgs  {processes} proc  send rate {(len(times) - 1) / span:8.1f} msg/s  "
-            f"wall {wall:6.1f} s  duplicates {duplicates}  losses {losses}")
+            f"wall {wall:6.1f} s  duplicates {duplicates}  losses {losses}  "
+            f"CPU/msg: dispatchers {dispatcher_cpu:.2f} ms, fake API {fake_cpu:.2f} ms")
     if rate:
         line += f"  limit {rate:g}/s, max in any 1 s window {max_in_one_second(times)}"
     print(line, flush=True)
 
 
 def main() -> None:
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory() as tmp, throwaway_postgres_url(on_unavailable=SystemExit) as url:
         run("1 dispatcher, no rate limit", url, Path(tmp), MESSAGES, 1)
         run("4 dispatchers, no rate limit", url, Path(tmp), MESSAGES, 4)

@@ -22,6 +22,7 @@ STAFF_MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("accounts.index", _l("Staff accounts"), ("admin",)),
     ("messaging.outbox", _l("Text messages"), ("nurse", "investigator", "data_manager")),
     ("exports.index", _l("Exports"), ("investigator", "data_manager")),
+    ("reports.index", _l("Charts"), ("investigator", "data_manager")),
 ]
 
 
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
     from .mmse.routes import bp as mmse_bp
     from .patients.routes import bp as patients_bp
     from .questionnaires.routes import bp as questionnaires_bp
+    from .reports.routes import bp as reports_bp
     from .staff.account_routes import bp as accounts_bp
     from .staff.routes import bp as staff_bp
 
@@ -50,4 +52,5 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(reports_bp)
     app.jinja_env.globals["staff_menu"] = staff_menu

@@ -90,8 +90,9 @@ def make(app):
 
 @pytest.fixture
 def login(client):
+    """Sign a staff user in through the real login form (CSRF stays on)."""
+    from tests.integrity.web import sign_in
+
     def do_login(user, password="correct-horse-battery"):
-        response = client.post("/staff/login", data={"email": user.email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
+        return sign_in(client, user, password)
     return do_login

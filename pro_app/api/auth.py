@@ -45,7 +45,7 @@ def api_user_required(view):
         if user is None or not user.is_active_account:
             return unauthorized("Authorization: this token is not valid (revoked, replaced or mistyped)")
         if user.role not in API_ROLES:
-            return forbidden(f"a {user.role} account may not read the API")
+            return forbidden(f"role {user.role}: only data managers and investigators may read the API")
         g.api_user = user
         set_actor(Actor("staff", user.id, user.role))
         return view(*args, **kwargs)

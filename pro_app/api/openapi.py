@@ -41,14 +41,14 @@ def _responses(ok: dict) -> dict:
     return result
 
 
-def _parameters() -> list[dict]:
+def _parameters(site_codes: list[str]) -> list[dict]:
     return [
         {"name": "limit", "in": "query", "required": False, "description": f"Rows per page, 1 to {MAX_LIMIT}.",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 1000}},
         {"name": "cursor", "in": "query", "required": False, "description": "From the previous page.",
          "schema": {"type": "string"}},
         {"name": "site", "in": "query", "required": False, "description": "Only this site (a site code).",
-         "schema": {"type": "string"}},
+         "schema": {"type": "string", "enum": site_codes}},
     ]
 
 
@@ -66,7 +66,7 @@ def document(protocol) -> dict:
     for name in API_TABLES:
         paths[f"/api/v1/tables/{name}"] = {"get": {
             "operationId": f"read_{name}", "summary": f"Rows of the {name} table, in export order",
-            "parameters": _parameters(),
+            "parameters": _parameters([code for code, _ in protocol.sites]),
             "responses": _responses({"$ref": f"#/components/schemas/{name}_page"})}}
     return {"openapi": "3.0.3",
             "info": {"title": f"{protocol.code} study data (pro_app)", "version": __version__,

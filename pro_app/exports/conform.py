@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .reading import text_categorical
 from .variables import Value, Variable
 
 
@@ -43,10 +44,18 @@ def _strings(variable: Variable, series: pd.Series) -> tuple[Variable, pd.Series
 
 
 def as_text_categorical(series: pd.Series) -> pd.Series:
-    """A categorical of text (missing stays missing), built from its distinct values only."""
+    """A categorical of text with sorted categories (missing stays missing).
+
+    Only the distinct values are touched, never the millions of rows: unused categories
+    are harmless and finding them would cost a pass over every row.
+    """
     if not isinstance(series.dtype, pd.CategoricalDtype):
-        series = pd.Series(pd.Categorical(series.astype(object)))
-    series = series.cat.remove_unused_categories()
-    categories = [str(category) for category in series.cat.categories]
-    series = series.cat.rename_categories(categories) if categories else series.cat.set_categories([], rename=True)
-    return series.cat.reorder_categories(sorted(categories)) if categories else series
+        series = pd.Series(text_categorical(series.to_numpy(dtype=object)))
+    categories = list(series.cat.categories)
+    if not all(isinstance(category, str) for category in categories):
+        series = series.cat.rename_categories([str(category) for category in categories])
+        categories = list(series.cat.categories)
+    if categories != sorted(categories) or series.cat.categories.dtype != object:
+        ordered = pd.Index(sorted(categories), dtype=object)
+        series = series.cat.set_categories(ordered)
+    return series

@@ -1,4 +1,5 @@
-"""Helpers shared by the SDTM datasets: subject ids, visit names, dates, sequence numbers."""
+"""Helpers shared by the SDTM datasets. Text columns are categoricals built from their
+distinct values, so that millions of rows cost array operations, not Python loops."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,44 +8,55 @@ import pandas as pd
 from .sources import Sources
 
 
+def categorical(codes, categories) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(np.asarray(codes), categories=pd.Index(list(categories), dtype=object)))
+
+
+def recode(codes: np.ndarray, texts: list[str | None]) -> pd.Series:
+    """Codes into a list of texts that may repeat; -1 and a text of None are missing."""
+    positions: dict[str, int] = {}
+    lookup = np.array([-1 if text is None else positions.setdefault(text, len(positions)) for text in texts] + [-1],
+                      dtype=np.int64)
+    return categorical(lookup[np.asarray(codes)], positions)
+
+
+def relabel(series: pd.Series, rename) -> pd.Series:
+    """Apply `rename` to each distinct value of a categorical column."""
+    series = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+    return recode(series.cat.codes.to_numpy(), [rename(value) for value in series.cat.categories])
+
+
 def usubjid(study_code: pd.Series, study_id: str) -> pd.Series:
     """The study code, prefixed with the study identifier unless it already starts with it."""
-    codes = pd.Series(pd.Categorical(study_code))
-    prefixed = [c if str(c).startswith(f"{study_id}-") else f"{study_id}-{c}" for c in codes.cat.categories]
-    return codes.cat.rename_categories(prefixed)
+    return relabel(study_code, lambda code: code if str(code).startswith(f"{study_id}-") else f"{study_id}-{code}")
+
+
+def upper_visit(visit_codes: pd.Series) -> pd.Series:
+    return relabel(visit_codes, lambda code: str(code).upper())
 
 
 def iso_datetimes(sources: Sources, frame: pd.DataFrame) -> pd.Series:
     """Submission time in the study's time zone, ISO 8601 to the minute (no offset, as SDTM)."""
-    submitted = sources.admin_columns(frame, ["submitted_at"])["submitted_at"]
-    categorical = pd.Categorical(pd.to_datetime(submitted))
-    local = pd.DatetimeIndex(categorical.categories).tz_localize("UTC").tz_convert(sources.protocol.timezone)
-    return recode(categorical.codes, [stamp.strftime("%Y-%m-%dT%H:%M") for stamp in local])
+    return pd.Series(sources.admin_columns(frame, ["submitted_dtc"])["submitted_dtc"])
 
 
-def recode(codes: np.ndarray, texts: list[str]) -> pd.Series:
-    """A categorical from codes into a list of texts that may repeat (-1 stays missing)."""
-    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True) if texts else ([], [])
-    lookup = np.append(np.asarray(inverse, dtype=np.int64), -1)
-    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=list(unique)))
+def number_text(values) -> pd.Series:
+    """Full-precision numbers as text (shortest round-trip form), via their distinct values."""
+    codes, distinct = pd.factorize(np.asarray(values, dtype=np.float64))
+    return recode(codes, [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in distinct])
+
+
+def flag(mask: np.ndarray, text: str) -> pd.Series:
+    return categorical(np.where(mask, 0, -1), [text])
+
+
+def constant(text: str, rows: int) -> pd.Series:
+    return categorical(np.zeros(rows, dtype=np.int8), [text])
 
 
 def sequence(usubjids: pd.Series) -> np.ndarray:
-    """1, 2, ... within each subject, rows being sorted by subject already."""
-    return usubjids.groupby(usubjids.cat.codes.to_numpy(), sort=False).cumcount().to_numpy() + 1
-
-
-def number_text(values: pd.Series) -> pd.Series:
-    """Full-precision numbers as text (shortest round-trip form), via their distinct values."""
-    categorical = pd.Categorical(values.astype(float))
-    text = [_format(value) for value in categorical.categories]
-    return pd.Series(pd.Categorical.from_codes(categorical.codes, categories=text))
-
-
-def _format(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def upper_visit(visit_codes: pd.Series) -> pd.Series:
-    codes = pd.Series(pd.Categorical(visit_codes))
-    return codes.cat.rename_categories([str(c).upper() for c in codes.cat.categories])
+    """1, 2, ... within each subject, the rows being grouped by subject already."""
+    codes = usubjids.cat.codes.to_numpy()
+    index = np.arange(len(codes))
+    starts = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    return index - np.maximum.accumulate(np.where(starts, index, 0)) + 1

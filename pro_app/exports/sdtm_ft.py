@@ -1,9 +1,9 @@
-"""SDTM FT for the MMSE (CDISC's MMSE supplement uses FT, not QS), and SUPPFT.
+"""SDTM FT for the MMSE (CDISC's MMSE supplement uses FT, not QS).
 
 FTTESTCD follows the MMS1 prefix with the project's own numbering (MMS101-MMS132 in item
 order, MMS1TOT... for the scores): check them against CDISC CT (C100142) before a
 submission. The backwards spelling is a sponsor-defined record that the GRECO rule keeps
-out of the total. The attention rule and word list go to SUPPFT.
+out of the total. The attention rule, MMSE version and word list go to SUPPFT.
 """
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pandas as pd
 
 from ..instruments import mmse
 from .instrument_variables import MMSE_ITEM_CODES, MMSE_SCORE_CODES, mmse_item_variable, mmse_score_variable
-from .sdtm_common import iso_datetimes, number_text, sequence, upper_visit, usubjid
-from .sdtm_qs import _combine, _constant, _flag
-from .sdtm_variables import DATASET_LABELS, findings
+from .interleave import interleave
+from .sdtm_common import constant, flag, number_text, relabel, recode
+from .sdtm_qs import common, finish
+from .sdtm_variables import findings
 from .sources import Sources
 from .tables import Table, items_frame, scores_frame
 
@@ -27,83 +28,66 @@ _SECTION_OF[mmse.REGISTRATION_TRIALS] = "REGISTRATION (TRIALS)"
 
 def ft_dataset(sources: Sources) -> Table:
     items = sources.memo("items", items_frame)
-    items = items[(items["instrument"] == "mmse").to_numpy()
-                  & items["item_code"].astype(object).isin(list(ITEM_TESTCD)).to_numpy()]
+    items = items[(items["instrument"] == "mmse").to_numpy() & items["item_code"].isin(list(ITEM_TESTCD)).to_numpy()]
     scores = sources.memo("scores", scores_frame)
-    scores = scores[(scores["instrument"] == "mmse").to_numpy()
-                    & scores["scale"].astype(object).isin(list(SCORE_TESTCD)).to_numpy()]
-    frame = _combine([_item_rows(sources, items.reset_index(drop=True)),
-                      _score_rows(sources, scores.reset_index(drop=True))])
-    frame.insert(0, "STUDYID", _constant(sources.protocol.code, len(frame)))
-    frame.insert(1, "DOMAIN", _constant("FT", len(frame)))
-    frame.insert(3, "FTSEQ", sequence(frame["USUBJID"]))
-    variables = findings("FT", group=True, subcategory=True, interval=False)
-    return Table("ft", DATASET_LABELS["ft"], variables, frame[[v.name for v in variables]])
+    scores = scores[(scores["instrument"] == "mmse").to_numpy() & scores["scale"].isin(list(SCORE_TESTCD)).to_numpy()]
+    items, scores = items.reset_index(drop=True), scores.reset_index(drop=True)
+    frame = interleave(_item_rows(sources, items), _score_rows(sources, scores), items["admin_pos"],
+                       scores["admin_pos"])
+    return finish(frame, sources, "FT", findings("FT", group=True, subcategory=True, interval=False))
+
+
+def _rows(sources: Sources, frame: pd.DataFrame) -> pd.DataFrame:
+    rows = common(sources, frame, "FT")
+    rows["FTGRPID"] = relabel(rows["VISIT"], lambda visit: f"MMSE-{visit}")
+    rows["FTCAT"] = constant(FTCAT, len(frame))
+    return rows
 
 
 def _item_rows(sources: Sources, items: pd.DataFrame) -> pd.DataFrame:
-    codes = items["item_code"].astype(object).to_numpy()
     values = items["value"].to_numpy(dtype=float, na_value=np.nan)
-    texts = items["text_value"].astype(object).to_numpy()
+    texts = items["text_value"].to_numpy(dtype=object)
     state = items["state"].astype(object).to_numpy()
-    binary = np.isin(codes, mmse.BINARY_ITEMS)
-    numbers = number_text(pd.Series(values)).astype(object).to_numpy()
+    binary = items["item_code"].isin(list(mmse.BINARY_ITEMS)).to_numpy()
+    numbers = number_text(values).astype(object).to_numpy()
     said = np.where(texts == mmse.NO_ANSWER, "NO ANSWER", texts)
-    rows = _common(sources, items)
-    rows["FTTESTCD"] = pd.Categorical([ITEM_TESTCD[c] for c in codes]) if len(codes) else _empty()
-    rows["FTTEST"] = _labels(codes, lambda code: mmse_item_variable(code).label)
-    rows["FTSCAT"] = pd.Categorical([_SECTION_OF[c] for c in codes]) if len(codes) else _empty()
-    rows["FTORRES"] = _text(np.where(binary, np.where(values == 1, "CORRECT", np.where(values == 0, "INCORRECT",
-                                                                                     None)),
-                                     np.where(pd.isna(values), said, numbers)))
-    rows["FTSTRESC"] = _text(np.where(pd.isna(values), said, numbers))
+    result = np.where(np.isnan(values), said, numbers)
+    original = np.where(binary & (values == 1), "CORRECT", np.where(binary & (values == 0), "INCORRECT", result))
+    reasons = items["na_reason"].astype(object).to_numpy()
+    rows = _rows(sources, items)
+    rows["FTTESTCD"] = relabel(items["item_code"], ITEM_TESTCD.get)
+    rows["FTTEST"] = relabel(items["item_code"], lambda code: _label(mmse_item_variable, code, ITEM_TESTCD))
+    rows["FTSCAT"] = relabel(items["item_code"], _SECTION_OF.get)
+    rows["FTORRES"] = _text(original)
+    rows["FTSTRESC"] = _text(result)
     rows["FTSTRESN"] = values
-    rows["FTSTAT"] = _flag(state != "answered", "NOT DONE")
-    rows["FTREASND"] = _text(np.where(state == "not_administrable",
-                                      pd.Series(items["na_reason"].astype(object)).str.upper().to_numpy(),
+    rows["FTSTAT"] = flag(state != "answered", "NOT DONE")
+    rows["FTREASND"] = _text(np.where(state == "not_administrable", pd.Series(reasons).str.upper().to_numpy(),
                                       np.where(state == "skipped", "NOT ANSWERED", None)))
-    rows["FTDRVFL"] = _flag(np.zeros(len(items), dtype=bool), "Y")
-    rows["_order"] = items["item_num"].to_numpy(dtype=np.int64)
+    rows["FTDRVFL"] = flag(np.zeros(len(items), dtype=bool), "Y")
     return rows
 
 
 def _score_rows(sources: Sources, scores: pd.DataFrame) -> pd.DataFrame:
-    codes = scores["scale"].astype(object).to_numpy()
-    scored = scores["value"].notna().to_numpy()
-    rows = _common(sources, scores)
-    rows["FTTESTCD"] = pd.Categorical([SCORE_TESTCD[c] for c in codes]) if len(codes) else _empty()
-    rows["FTTEST"] = _labels(codes, lambda code: mmse_score_variable(code).label)
-    rows["FTSCAT"] = _flag(np.zeros(len(scores), dtype=bool), "")
-    rows["FTORRES"] = number_text(scores["value"])
+    values = scores["value"].to_numpy(dtype=float)
+    scored = ~np.isnan(values)
+    rows = _rows(sources, scores)
+    rows["FTTESTCD"] = relabel(scores["scale"], SCORE_TESTCD.get)
+    rows["FTTEST"] = relabel(scores["scale"], lambda code: _label(mmse_score_variable, code, SCORE_TESTCD))
+    rows["FTSCAT"] = flag(np.zeros(len(scores), dtype=bool), "")
+    rows["FTORRES"] = number_text(values)
     rows["FTSTRESC"] = rows["FTORRES"]
-    rows["FTSTRESN"] = scores["value"].to_numpy(dtype=float)
-    rows["FTSTAT"] = _flag(~scored, "NOT DONE")
-    rows["FTREASND"] = _flag(~scored, "ITEMS NOT ADMINISTRABLE OR MISSING")
-    rows["FTDRVFL"] = _flag(np.ones(len(scores), dtype=bool), "Y")
-    rows["_order"] = 100 + scores["sort_key"].to_numpy()
+    rows["FTSTRESN"] = values
+    rows["FTSTAT"] = flag(~scored, "NOT DONE")
+    rows["FTREASND"] = flag(~scored, "ITEMS NOT ADMINISTRABLE OR MISSING")
+    rows["FTDRVFL"] = flag(np.ones(len(scores), dtype=bool), "Y")
     return rows
 
 
-def _common(sources: Sources, frame: pd.DataFrame) -> pd.DataFrame:
-    visits = upper_visit(frame["visit_code"])
-    return pd.DataFrame({
-        "USUBJID": usubjid(frame["study_code"], sources.protocol.code),
-        "FTGRPID": visits.cat.rename_categories([f"MMSE-{c}" for c in visits.cat.categories]),
-        "FTCAT": _constant(FTCAT, len(frame)),
-        "VISITNUM": frame["visit_num"].to_numpy(dtype=float),
-        "VISIT": visits,
-        "FTDTC": iso_datetimes(sources, frame),
-    })
-
-
-def _labels(codes: np.ndarray, label_of) -> pd.Series:
-    distinct = {code: str(label_of(code)) for code in set(codes)}
-    return pd.Series(pd.Categorical([distinct[code] for code in codes]))
+def _label(variable_of, code: str, known: dict) -> str | None:
+    return str(variable_of(code).label) if code in known else None
 
 
 def _text(values: np.ndarray) -> pd.Series:
-    return pd.Series(pd.Categorical(pd.Series(values, dtype=object)))
-
-
-def _empty() -> pd.Categorical:
-    return pd.Categorical([], categories=[])
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return recode(codes, [str(value) for value in distinct])

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from ..instruments.qlq_c30 import ITEMS, SCALES_BY_CODE, SUMMARY_CODE
-from .sdtm_common import iso_datetimes, number_text, sequence, upper_visit, usubjid
+from .interleave import interleave
+from .sdtm_common import (categorical, constant, flag, iso_datetimes, number_text, relabel, sequence,
+                          upper_visit, usubjid)
 from .sdtm_packs import response_texts
 from .sdtm_variables import DATASET_LABELS, findings
 from .sources import Sources
@@ -20,104 +21,78 @@ from .tables import Table, items_frame, scores_frame
 QSCAT = "EORTC QLQ-C30 V3.0"
 SUMMARY_TESTCD = "C30SUMM"
 RECALL_FROM_ITEM = 6  # items 6-30 ask about the past week
-_PARTS = ("items", "scores")
 
 
 def qs_dataset(sources: Sources) -> Table:
     items = sources.memo("items", items_frame)
     items = items[(items["instrument"] == "qlq_c30").to_numpy() & items["item_num"].notna().to_numpy()]
     scores = sources.memo("scores", scores_frame)
-    scores = scores[(scores["instrument"] == "qlq_c30").to_numpy()
-                    & scores["scale"].astype(object).isin(list(SCALES_BY_CODE) + [SUMMARY_CODE]).to_numpy()]
-    parts = [_item_rows(sources, items.reset_index(drop=True)), _score_rows(sources, scores.reset_index(drop=True))]
-    frame = _combine(parts)
-    frame.insert(0, "STUDYID", _constant(sources.protocol.code, len(frame)))
-    frame.insert(1, "DOMAIN", _constant("QS", len(frame)))
-    frame.insert(3, "QSSEQ", sequence(frame["USUBJID"]))
-    variables = findings("QS", group=False, subcategory=False, interval=True)
-    return Table("qs", DATASET_LABELS["qs"], variables, frame[[v.name for v in variables]])
+    known = list(SCALES_BY_CODE) + [SUMMARY_CODE]
+    scores = scores[(scores["instrument"] == "qlq_c30").to_numpy() & scores["scale"].isin(known).to_numpy()]
+    items, scores = items.reset_index(drop=True), scores.reset_index(drop=True)
+    frame = interleave(_item_rows(sources, items), _score_rows(sources, scores), items["admin_pos"],
+                       scores["admin_pos"])
+    return finish(frame, sources, "QS", findings("QS", group=False, subcategory=False, interval=True))
+
+
+def finish(frame: pd.DataFrame, sources: Sources, domain: str, variables) -> Table:
+    frame["STUDYID"] = constant(sources.protocol.code, len(frame))
+    frame["DOMAIN"] = constant(domain, len(frame))
+    frame[f"{domain}SEQ"] = sequence(frame["USUBJID"])
+    return Table(domain.lower(), DATASET_LABELS[domain.lower()], variables, frame[[v.name for v in variables]])
+
+
+def common(sources: Sources, frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "USUBJID": usubjid(frame["study_code"], sources.protocol.code),
+        "VISITNUM": frame["visit_num"].to_numpy(dtype=float),
+        "VISIT": upper_visit(frame["visit_code"]),
+        f"{prefix}DTC": iso_datetimes(sources, frame),
+    })
 
 
 def _item_rows(sources: Sources, items: pd.DataFrame) -> pd.DataFrame:
     numbers = items["item_num"].to_numpy(dtype=np.int64)
     answered = items["value"].notna().to_numpy()
-    rows = _common(sources, items)
-    rows["QSTESTCD"] = _by_number(numbers, [item.sdtm_test_code for item in ITEMS])
-    rows["QSTEST"] = _by_number(numbers, [f"QLQ-C30 Item {item.number:02d}" for item in ITEMS])
+    rows = common(sources, items, "QS")
+    rows["QSCAT"] = constant(QSCAT, len(items))
+    rows["QSTESTCD"] = categorical(numbers - 1, [item.sdtm_test_code for item in ITEMS])
+    rows["QSTEST"] = categorical(numbers - 1, [f"QLQ-C30 Item {item.number:02d}" for item in ITEMS])
     rows["QSORRES"] = response_texts(sources, items)
-    rows["QSSTRESC"] = number_text(items["value"].astype("float64"))
+    rows["QSSTRESC"] = number_text(items["value"].to_numpy(dtype=float, na_value=np.nan))
     rows["QSSTRESN"] = items["value"].to_numpy(dtype=float, na_value=np.nan)
-    rows["QSSTAT"] = _flag(~answered, "NOT DONE")
-    rows["QSREASND"] = _flag(~answered, "NOT ANSWERED")
-    rows["QSDRVFL"] = _flag(np.zeros(len(items), dtype=bool), "Y")
-    rows["QSEVLINT"] = _flag(numbers >= RECALL_FROM_ITEM, "-P1W")
-    rows["_order"] = numbers
+    rows["QSSTAT"] = flag(~answered, "NOT DONE")
+    rows["QSREASND"] = flag(~answered, "NOT ANSWERED")
+    rows["QSDRVFL"] = flag(np.zeros(len(items), dtype=bool), "Y")
+    rows["QSEVLINT"] = flag(numbers >= RECALL_FROM_ITEM, "-P1W")
     return rows
 
 
 def _score_rows(sources: Sources, scores: pd.DataFrame) -> pd.DataFrame:
-    codes = pd.Series(pd.Categorical(scores["scale"].astype(object)))
-    scored = scores["value"].notna().to_numpy()
-    rows = _common(sources, scores)
-    rows["QSTESTCD"] = codes.cat.rename_categories([_testcd(c) for c in codes.cat.categories])
-    rows["QSTEST"] = codes.cat.rename_categories([_test(c) for c in codes.cat.categories])
-    rows["QSORRES"] = number_text(scores["value"])
+    values = scores["value"].to_numpy(dtype=float)
+    scored = ~np.isnan(values)
+    rows = common(sources, scores, "QS")
+    rows["QSCAT"] = constant(QSCAT, len(scores))
+    rows["QSTESTCD"] = relabel(scores["scale"], _testcd)
+    rows["QSTEST"] = relabel(scores["scale"], _test)
+    rows["QSORRES"] = number_text(values)
     rows["QSSTRESC"] = rows["QSORRES"]
-    rows["QSSTRESN"] = scores["value"].to_numpy(dtype=float)
-    rows["QSSTAT"] = _flag(~scored, "NOT DONE")
-    rows["QSREASND"] = _flag(~scored, "TOO FEW ITEMS ANSWERED")
-    rows["QSDRVFL"] = _flag(np.ones(len(scores), dtype=bool), "Y")
-    rows["QSEVLINT"] = _flag(np.zeros(len(scores), dtype=bool), "-P1W")
-    rows["_order"] = 100 + scores["sort_key"].to_numpy()
+    rows["QSSTRESN"] = values
+    rows["QSSTAT"] = flag(~scored, "NOT DONE")
+    rows["QSREASND"] = flag(~scored, "TOO FEW ITEMS ANSWERED")
+    rows["QSDRVFL"] = flag(np.ones(len(scores), dtype=bool), "Y")
+    rows["QSEVLINT"] = flag(np.zeros(len(scores), dtype=bool), "-P1W")
     return rows
 
 
-def _testcd(code: str) -> str:
-    return SUMMARY_TESTCD if code == SUMMARY_CODE else SCALES_BY_CODE[code].sdtm_code
+def _testcd(code: str) -> str | None:
+    """None for the other instruments' scales (categories of rows filtered out)."""
+    if code == SUMMARY_CODE:
+        return SUMMARY_TESTCD
+    return SCALES_BY_CODE[code].sdtm_code if code in SCALES_BY_CODE else None
 
 
-def _test(code: str) -> str:
-    return "QLQ-C30 Summary Score" if code == SUMMARY_CODE else f"QLQ-C30 {SCALES_BY_CODE[code].name}"
-
-
-def _common(sources: Sources, frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "USUBJID": usubjid(frame["study_code"], sources.protocol.code),
-        "QSCAT": _constant(QSCAT, len(frame)),
-        "VISITNUM": frame["visit_num"].to_numpy(dtype=float),
-        "VISIT": upper_visit(frame["visit_code"]),
-        "QSDTC": iso_datetimes(sources, frame),
-    })
-
-
-def _combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    combined = {}
-    for column in parts[0].columns:
-        series = [part[column] for part in parts]
-        if isinstance(series[0].dtype, pd.CategoricalDtype):
-            combined[column] = pd.Series(union_categoricals([_object_categories(s) for s in series],
-                                                            ignore_order=True))
-        else:
-            combined[column] = pd.Series(np.concatenate([s.to_numpy() for s in series]))
-    frame = pd.DataFrame(combined)
-    subjects = frame["USUBJID"].cat.reorder_categories(sorted(frame["USUBJID"].cat.categories)).cat.codes
-    order = np.lexsort((frame["_order"].to_numpy(), frame["VISITNUM"].to_numpy(), subjects.to_numpy()))
-    return frame.iloc[order].drop(columns="_order").reset_index(drop=True)
-
-
-def _object_categories(series: pd.Series) -> pd.Categorical:
-    """Categories as plain objects: pandas may infer another text dtype for one of the parts."""
-    categories = pd.Index(list(series.cat.categories), dtype=object)
-    return pd.Categorical.from_codes(series.cat.codes.to_numpy(), categories=categories)
-
-
-def _by_number(numbers: np.ndarray, names: list[str]) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(numbers - 1, categories=names))
-
-
-def _flag(mask: np.ndarray, text: str) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(np.where(mask, 0, -1), categories=[text]))
-
-
-def _constant(text: str, rows: int) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=[text]))
+def _test(code: str) -> str | None:
+    if code == SUMMARY_CODE:
+        return "QLQ-C30 Summary Score"
+    return f"QLQ-C30 {SCALES_BY_CODE[code].name}" if code in SCALES_BY_CODE else None

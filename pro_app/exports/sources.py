@@ -12,6 +12,7 @@ from pandas.api.extensions import take
 from ..protocol import Protocol
 from . import queries
 from .queries import Scope
+from .reading import text_categorical
 
 INSTRUMENT_ORDER = ("qlq_c30", "mmse")
 
@@ -37,6 +38,7 @@ class Sources:
         frame["visit_num"] = visit_numbers(frame["visit_code"], self.protocol.visit_codes)
         frame["instrument_order"] = rank_in(frame["instrument"], INSTRUMENT_ORDER)
         frame["completion_date"] = local_dates(frame["submitted_at"], self.protocol.timezone)
+        frame["submitted_dtc"] = local_iso_minutes(frame["submitted_at"], self.protocol.timezone)
         frame["details"] = frame["details"].map(_as_dict)
         order = np.lexsort((frame["instrument_order"], frame["visit_num"], frame["patient_order"]))
         return frame.iloc[order].reset_index(drop=True)
@@ -91,6 +93,13 @@ def local_dates(utc: pd.Series, timezone: str) -> pd.Series:
     stamps = pd.to_datetime(utc)
     local = stamps.dt.tz_localize("UTC").dt.tz_convert(timezone).dt.tz_localize(None)
     return local.dt.normalize().astype("datetime64[s]")
+
+
+def local_iso_minutes(utc: pd.Series, timezone: str) -> pd.Categorical:
+    """Naive UTC datetimes as local ISO 8601 text to the minute, as SDTM --DTC wants them."""
+    stamps = pd.to_datetime(utc).dt.tz_localize("UTC").dt.tz_convert(timezone)
+    text = stamps.dt.strftime("%Y-%m-%dT%H:%M").astype(object).where(stamps.notna(), None)
+    return text_categorical(text.to_numpy())
 
 
 def as_dates(values: pd.Series) -> pd.Series:

@@ -83,12 +83,13 @@ def messages_table(sources: Sources) -> Table:
 
 
 def _with_admin_keys(sources: Sources, frame: pd.DataFrame, sort_key: np.ndarray) -> pd.DataFrame:
-    extra = ["patient_order", "instrument_order"]
-    admin = sources.admin_columns(frame, _KEYS + extra)
-    order = np.lexsort((sort_key, admin["instrument_order"], admin["visit_num"], admin["patient_order"]))
-    keyed = pd.concat([admin[_KEYS], frame], axis=1)
-    keyed["sort_key"] = sort_key
-    return keyed.iloc[order].reset_index(drop=True)
+    """The rows with their visit keys, in export order: the administrations are already in
+    (patient, visit, instrument) order, so their position is the first sort key."""
+    order = np.lexsort((sort_key, frame["admin_pos"].to_numpy()))
+    frame = frame.iloc[order].reset_index(drop=True)
+    keyed = pd.concat([sources.admin_columns(frame, _KEYS), frame], axis=1)
+    keyed["sort_key"] = sort_key[order]
+    return keyed
 
 
 def items_frame(sources: Sources) -> pd.DataFrame:

@@ -37,9 +37,10 @@ log = logging.getLogger("pro_app.sms")
 def record_outcomes(results: list[tuple[Prepared, SendOutcome]], worker: str, now: datetime,
                     policy: ReminderPolicy) -> Counter:
     sent = [(prepared, outcome.provider_sid) for prepared, outcome in results if outcome.status == SENT]
-    counts = Counter({SENT: len(sent)}) if sent and _all_sent(sent, worker, now) else Counter()
+    all_sent_recorded = bool(sent) and _all_sent(sent, worker, now)
+    counts = Counter({SENT: len(sent)} if all_sent_recorded else {})
     for prepared, outcome in results:
-        if outcome.status != SENT or not counts:
+        if not (outcome.status == SENT and all_sent_recorded):
             counts[_record(prepared, outcome, worker, now, policy)] += 1
     db.session.flush()
     return counts

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
@@ -52,18 +52,20 @@ class Batch:
 def prepare_batch(worker: str, now: datetime, lease_until: datetime, limit: int, policy: ReminderPolicy,
                   callback_url: str | None) -> Batch:
     ids = claim(worker, now, lease_until, limit)
-    batch = Batch(len(ids), lease_until)
+    batch, links = Batch(len(ids), lease_until), []
     for message in load_messages(ids):
         decision = verdict(message, now, policy)
         if decision.action != SEND:
             set_aside(message, decision, now)
             batch.set_aside[decision.action] += 1
             continue
-        prepared = _prepare(message, now, callback_url)
+        prepared = _prepare(message, now, callback_url, links)
         if prepared is None:
             batch.set_aside["failed"] += 1
         else:
             batch.ready.append(prepared)
+    if links:
+        db.session.execute(insert(PatientLink), links)
     db.session.flush()
     return batch
 
@@ -76,7 +78,6 @@ def load_messages(ids: list[int]) -> list[Message]:
                           joinedload(Message.administration).joinedload(Administration.visit))
                  .execution_options(populate_existing=True))
     return list(db.session.scalars(statement).unique())
-
 
 
 def set_aside(message: Message, decision: Verdict, now: datetime) -> None:
@@ -93,17 +94,17 @@ def set_aside(message: Message, decision: Verdict, now: datetime) -> None:
     audit_status(message.id, message.patient_id, old, message.status, decision.reason)
 
 
-def _mint_link(administration: Administration) -> str:
+def _mint_link(administration: Administration, now: datetime, links: list[dict]) -> str:
     """What ``questionnaires.links.issue_link`` does, without its flush per link: a batch of
-    messages writes its links in one INSERT. Valid for the visit window; only the hash is stored."""
+    messages writes its links in one statement. Valid for the visit window; only the hash is stored."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     valid_from, valid_until = window_utc(administration.visit)
-    db.session.add(PatientLink(administration=administration, token_hash=token_hash(token),
-                               valid_from=valid_from, valid_until=valid_until))
+    links.append({"administration_id": administration.id, "token_hash": token_hash(token), "issued_at": now,
+                  "valid_from": valid_from, "valid_until": valid_until})
     return token
 
 
-def _prepare(message: Message, now: datetime, callback_url: str | None) -> Prepared | None:
+def _prepare(message: Message, now: datetime, callback_url: str | None, links: list[dict]) -> Prepared | None:
     patient = message.patient
     try:
         to = decrypt_phone(patient.phone_ciphertext)
@@ -112,7 +113,7 @@ def _prepare(message: Message, now: datetime, callback_url: str | None) -> Prepa
         message.last_error, message.status_changed_at = str(exc), now
         audit_status(message.id, message.patient_id, "claimed", "failed", str(exc))
         return None
-    token = _mint_link(message.administration)
+    token = _mint_link(message.administration, now, links)
     text = sms_text(message.kind, patient.language, link_url(token))
     message.body, message.language = redact_link_tokens(text), patient.language
     message.link_hash, message.attempted_at = token_hash(token), now

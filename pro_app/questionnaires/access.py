@@ -3,17 +3,22 @@
 A known link sets the page language to the patient's stored language (`g.patient_language`,
 read first by the locale selector) and the audit actor to the link's administration; an
 unknown one falls back to the browser's language. A link that cannot be used gets a kind page
-that says what to do, and never whether another link exists. Only unknown tokens count
-towards the per-address guessing limit, so patients behind one carrier NAT are not locked out
-by each other's ordinary use.
+that says what to do, and never whether another link exists.
+
+Guessing is limited per address with Flask-Limiter's own strategy and storage, but only
+unknown tokens are counted and checked: a patient with a real link never waits for the limit
+store, and patients behind one carrier NAT are not locked out by a guesser sharing their address.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import g, make_response, redirect, render_template, request
+from flask import g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, refresh
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 from ..audit.services import Actor, set_actor
 from ..config import SUPPORTED_LOCALES
@@ -45,18 +50,34 @@ def problem_page(state: str, link: PatientLink | None = None):
     return make_response(body, PROBLEM_STATUS[state])
 
 
-guess_limit = limiter.shared_limit(GUESS_LIMIT, scope="patient-link", deduct_when=lambda r: r.status_code == 404,
-                                   on_breach=lambda _limit: problem_page("too_many"))
+GUESS_LIMITS = parse_many(GUESS_LIMIT)
+log = logging.getLogger("pro_app.questionnaires")
 
 
-def patient_view(*, allow_completed: bool = False):
-    """Resolve `<token>` into a PatientAccess passed to the view as `access`, or answer a problem page."""
+def guess_allowed() -> bool:
+    """Count one unknown token against the caller's address; False once over a limit."""
+    if not (limiter.enabled and limiter.initialized):
+        return True
+    address = get_remote_address()
+    try:
+        return all(limiter.limiter.hit(limit, "patient-link-guess", address) for limit in GUESS_LIMITS)
+    except Exception as error:  # noqa: BLE001  a store that is down must not block patients
+        log.error("rate limit store unavailable: %s", type(error).__name__)
+        return True
+
+
+def patient_view(*, started: bool = False, allow_completed: bool = False):
+    """Resolve `<token>` into a PatientAccess passed to the view as `access`, or answer a problem page.
+
+    `started`: the view needs a started questionnaire; before Start, it leads to the welcome page.
+    `allow_completed`: the view also serves a submitted questionnaire (submit again, thank-you).
+    """
     def decorator(view):
         @wraps(view)
         def wrapped(token: str, **kwargs):
             found = lookup(token)
             if found.link is None or found.link.administration.instrument != INSTRUMENT:
-                return problem_page("unknown")
+                return problem_page("unknown" if guess_allowed() else "too_many")
             access = PatientAccess(token, found.link, found.link.administration)
             _use_language(access.patient.language)
             set_actor(Actor("patient_link", access.administration.id))
@@ -66,6 +87,8 @@ def patient_view(*, allow_completed: bool = False):
                 return problem_page(found.state, found.link)
             if request.method == "GET" and _chosen_language():
                 return _switch_language(access)
+            if started and access.administration.status == "created":
+                return redirect(url_for("questionnaires.welcome", token=token), code=303)
             return view(access=access, **kwargs)
         return wrapped
     return decorator

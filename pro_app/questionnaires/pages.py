@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from ..instruments import qlq_c30 as structure
 from ..instruments.packs import Pack
+from .models import Administration
+from .packs import wording_for
 from .services import PAGE_COUNT, PAGES, SKIPPED, Saved, page_items
+
+# Installed packs are never changed, so each is read and checked once per process.
+_PACKS: dict[tuple[str, str, str], Pack] = {}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,15 @@ class PageView:
     @property
     def is_last(self) -> bool:
         return self.number == self.total
+
+
+def wording(administration: Administration, wanted: str) -> tuple[Pack, str]:
+    """The administration's pack and the language to show it in."""
+    key = (administration.pack_id, administration.pack_version, administration.pack_sha256)
+    pack = _PACKS.get(key)
+    if pack is None:
+        pack = _PACKS[key] = wording_for(administration)
+    return pack, wording_language(pack, wanted, administration.language)
 
 
 def wording_language(pack: Pack, wanted: str, started_in: str | None) -> str:

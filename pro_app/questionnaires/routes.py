@@ -10,12 +10,12 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 
 from ..extensions import csrf, db
 from ..instruments import qlq_c30 as structure
-from .access import PatientAccess, guess_limit, patient_view
+from .access import PatientAccess, patient_view
 from .forms import AnswerError, page_key, parse_page
-from .packs import wording_for
-from .pages import item_text, page_view, wording_language
-from .services import (PAGE_COUNT, QuestionnaireClosed, change_language, resume_page, save_page,
-                       saved_answers, start, unanswered_items)
+from .navigation import after_save, page_of, resume_url
+from .pages import item_text, page_view, wording
+from .services import (PAGE_COUNT, QuestionnaireClosed, change_language, save_page, saved_answers, start,
+                       unanswered_items)
 from .submission import submit as submit_administration
 
 bp = Blueprint("questionnaires", __name__, template_folder="templates", url_prefix="/q")
@@ -23,7 +23,6 @@ TABLET_SESSION_KEY = "tablet_administration"
 
 
 @bp.get("/<token>")
-@guess_limit
 @patient_view()
 def welcome(access: PatientAccess):
     started = access.administration.status != "created"
@@ -33,32 +32,25 @@ def welcome(access: PatientAccess):
 
 @bp.post("/<token>/start")
 @csrf.exempt
-@guess_limit
 @patient_view()
 def begin(access: PatientAccess):
     start(access.administration, g.patient_language)
     db.session.commit()
-    return redirect(_resume_url(access), code=303)
+    return redirect(resume_url(access.token, access.administration), code=303)
 
 
 @bp.get("/<token>/page/<int:number>")
-@guess_limit
-@patient_view()
+@patient_view(started=True)
 def page(access: PatientAccess, number: int):
     _check_page(number)
-    if access.administration.status == "created":
-        return redirect(url_for(".welcome", token=access.token), code=303)
     return _render_page(access, number, saved_answers(access.administration.id))
 
 
 @bp.post("/<token>/page/<int:number>")
 @csrf.exempt
-@guess_limit
-@patient_view()
+@patient_view(started=True)
 def save(access: PatientAccess, number: int):
     _check_page(number)
-    if access.administration.status == "created":
-        return redirect(url_for(".welcome", token=access.token), code=303)
     try:
         posted = parse_page(request.form, access.link.token_hash, number)
     except AnswerError as error:
@@ -74,18 +66,15 @@ def save(access: PatientAccess, number: int):
     db.session.commit()
     if posted.action == "next" and missing:
         return _render_page(access, number, saved_answers(access.administration.id), unanswered=missing)
-    return redirect(_after_save(access, number, posted.action), code=303)
+    return redirect(after_save(access.token, number, posted.action), code=303)
 
 
 @bp.get("/<token>/review")
-@guess_limit
-@patient_view()
+@patient_view(started=True)
 def review(access: PatientAccess):
-    if access.administration.status == "created":
-        return redirect(url_for(".welcome", token=access.token), code=303)
-    pack, language = _wording(access)
+    pack, language = wording(access.administration, g.patient_language)
     saved = saved_answers(access.administration.id)
-    unanswered = [(item.number, item_text(pack, language, item), _page_of(item.number))
+    unanswered = [(item.number, item_text(pack, language, item), page_of(item.number))
                   for item in unanswered_items(saved)]
     return render_template("questionnaires/review.html", access=access, unanswered=unanswered,
                            wording_language=language, last_page=PAGE_COUNT)
@@ -93,20 +82,16 @@ def review(access: PatientAccess):
 
 @bp.post("/<token>/submit")
 @csrf.exempt
-@guess_limit
-@patient_view(allow_completed=True)
+@patient_view(started=True, allow_completed=True)
 def submit(access: PatientAccess):
-    if access.administration.status == "created":
-        return redirect(url_for(".welcome", token=access.token), code=303)
     submit_administration(access.administration)
     db.session.commit()
     if session.get(TABLET_SESSION_KEY) == access.administration.id:
-        return redirect(url_for(".tablet_locked", finished=1), code=303)
+        return redirect(url_for(".tablet_locked", finished=1, lang=g.patient_language), code=303)
     return redirect(url_for(".thanks", token=access.token), code=303)
 
 
 @bp.get("/<token>/thanks")
-@guess_limit
 @patient_view(allow_completed=True)
 def thanks(access: PatientAccess):
     if not access.administration.is_submitted:
@@ -119,38 +104,11 @@ def _check_page(number: int) -> None:
         abort(404)
 
 
-def _page_of(item_number: int) -> int:
-    return next(index for index, numbers in enumerate(structure.PAGES, 1) if item_number in numbers)
-
-
-def _wording(access: PatientAccess):
-    pack = wording_for(access.administration)
-    return pack, wording_language(pack, g.patient_language, access.administration.language)
-
-
 def _render_page(access: PatientAccess, number: int, saved, unanswered=()):
-    pack, language = _wording(access)
+    pack, language = wording(access.administration, g.patient_language)
     view = page_view(pack, language, number, saved)
     return render_template("questionnaires/page.html", access=access, page=view, unanswered=list(unanswered),
                            page_key=page_key(access.link.token_hash, number))
-
-
-def _resume_url(access: PatientAccess) -> str:
-    number = resume_page(saved_answers(access.administration.id))
-    if number is None:
-        return url_for(".review", token=access.token)
-    return url_for(".page", token=access.token, number=number)
-
-
-def _after_save(access: PatientAccess, number: int, action: str) -> str:
-    if action == "stay":
-        return url_for(".page", token=access.token, number=number)
-    if action == "back":
-        return url_for(".page", token=access.token, number=number - 1) if number > 1 \
-            else url_for(".welcome", token=access.token)
-    if number < PAGE_COUNT:
-        return url_for(".page", token=access.token, number=number + 1)
-    return url_for(".review", token=access.token)
 
 
 from . import tablet  # noqa: E402,F401  (tablet views live on this blueprint)

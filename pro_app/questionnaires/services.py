@@ -64,7 +64,7 @@ def claim(administration: Administration, from_status: str, **values) -> bool:
         .where(Administration.id == administration.id, Administration.status == from_status)
         .values(version=Administration.version + 1, **values)
         .execution_options(synchronize_session=False))
-    db.session.expire(administration)
+    db.session.expire(administration, ["status", "version", *values])
     return result.rowcount == 1
 
 

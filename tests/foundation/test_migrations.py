@@ -21,11 +21,22 @@ def _schema_diff(url: str) -> list:
         engine.dispose()
 
 
+def _audit_triggers() -> list[str]:
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            query = ("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass "
+                     "AND NOT tgisinternal")
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entry'"
+        return list(conn.exec_driver_sql(query).scalars())
+
+
 def _round_trip(url: str, tmp_path) -> None:
     app = create_app({"PRO_APP_ENV": "test", "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path)})
     with app.app_context():
         upgrade()
         assert _schema_diff(url) == []
+        assert _audit_triggers(), "the migration must make the audit trail append-only"
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()

@@ -54,19 +54,5 @@ def patient(client, patient_link):
     return Patient(client, patient_link[0])
 
 
-@pytest.fixture
-def staff_login(client):
-    """Put a signed-in staff session in the client's cookie, as Flask-Login's login_user does."""
-    def sign_in(user):
-        from flask_login.utils import _create_identifier
-        with client.application.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session.update({"_user_id": str(user.id), "_fresh": True, "_id": identifier})
-        assert client.get("/staff/me").status_code == 200
-        return client
-    return sign_in
-
-
 def csrf_token(html: str) -> str:
     return CSRF.search(html).group(1)

@@ -87,8 +87,12 @@ def test_guessing_links_is_limited_per_address(rate_limited_client, patient_link
     assert blocked.status_code == 429 and "Too many attempts" in blocked.get_data(as_text=True)
 
 
-def test_patients_using_their_link_are_not_counted_as_guesses(rate_limited_client, patient_link):
+def test_patients_using_their_link_are_neither_counted_nor_blocked(rate_limited_client, patient_link):
     patient = Patient(rate_limited_client, patient_link[0])
     patient.start()
     for _ in range(30):
         assert rate_limited_client.get(patient.url("/page/1")).status_code == 200
+    for attempt in range(21):
+        rate_limited_client.get(f"/q/guess-{attempt:04d}-xxxxxxxxxxxx")
+    assert rate_limited_client.get("/q/guess-9999-xxxxxxxxxxxx").status_code == 429
+    assert rate_limited_client.get(patient.url("/page/1")).status_code == 200

@@ -19,10 +19,10 @@ def _hand_over(client, administration):
     return client.post(_start_url(administration), data={"csrf_token": csrf_token(page.get_data(as_text=True))})
 
 
-def test_nurse_hands_over_and_the_tablet_locks_after_submission(client, make, staff_login, patient_link):
+def test_nurse_hands_over_and_the_tablet_locks_after_submission(client, make, login, patient_link):
     _, administration = patient_link
     nurse = make.staff(role="nurse", site_code="01")
-    staff_login(nurse)
+    login(nurse)
     page = client.get(_start_url(administration)).get_data(as_text=True)
     assert administration.visit.patient.study_code in page  # the nurse checks who it is for
     response = _hand_over(client, administration)
@@ -45,15 +45,15 @@ def test_nurse_hands_over_and_the_tablet_locks_after_submission(client, make, st
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="hand_over_tablet")).actor_id == nurse.id
 
 
-def test_handing_over_needs_the_csrf_token(client, make, staff_login, patient_link):
-    staff_login(make.staff(role="nurse", site_code="01"))
+def test_handing_over_needs_the_csrf_token(client, make, login, patient_link):
+    login(make.staff(role="nurse", site_code="01"))
     assert client.post(_start_url(patient_link[1])).status_code == 400
 
 
 @pytest.mark.parametrize("role, site, status", [("nurse", "02", 403), ("data_manager", None, 403),
                                                 ("investigator", "01", 200)])
-def test_only_staff_of_the_patients_site_may_hand_over(client, make, staff_login, patient_link, role, site, status):
-    staff_login(make.staff(role=role, site_code=site))
+def test_only_staff_of_the_patients_site_may_hand_over(client, make, login, patient_link, role, site, status):
+    login(make.staff(role=role, site_code=site))
     assert client.get(_start_url(patient_link[1])).status_code == status
 
 
@@ -62,15 +62,15 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, patient_link):
     assert response.status_code == 302 and "/staff/login" in response.location
 
 
-def test_a_submitted_questionnaire_cannot_be_handed_over(client, make, staff_login, patient_link):
+def test_a_submitted_questionnaire_cannot_be_handed_over(client, make, login, patient_link):
     make.qlq_answers(patient_link[1], [1] * 30)
-    staff_login(make.staff(role="nurse", site_code="01"))
+    login(make.staff(role="nurse", site_code="01"))
     response = client.get(_start_url(patient_link[1]))
     assert response.status_code == 409 and "déjà été envoyé" in response.get_data(as_text=True)
 
 
-def test_giving_the_tablet_back_mid_way_locks_it(client, make, staff_login, patient_link):
-    staff_login(make.staff(role="nurse", site_code="01"))
+def test_giving_the_tablet_back_mid_way_locks_it(client, make, login, patient_link):
+    login(make.staff(role="nurse", site_code="01"))
     tablet = Patient(client, _hand_over(client, patient_link[1]).location.rsplit("/q/", 1)[1])
     tablet.start()
     page = client.get(tablet.url("/page/1")).get_data(as_text=True)

@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 from pro_app.extensions import limiter
 from tests.integrity.apps import build_app, dispose
 
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # the suite's app (tests/conftest.py)
 PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": "s" * 48,
               "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://"}
 

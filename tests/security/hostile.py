@@ -7,6 +7,7 @@ import json
 import re
 
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 from sqlalchemy import select
 
 XSS = '<script>pro_xss()</script>'
@@ -46,7 +47,7 @@ def encode(encoding: str, pairs: list[tuple[str, str]], csrf: str | None) -> dic
     if encoding == "multipart":
         return {"data": {**dict(pairs), "upload": (io.BytesIO(b"\x00\xff<script>"), "x.csv")},
                 "content_type": "multipart/form-data"}
-    return {"data": pairs}
+    return {"data": MultiDict(pairs)}
 
 
 def fingerprint(engine, metadata) -> dict[str, str]:

@@ -4,6 +4,7 @@ import re
 import pytest
 from flask import abort
 
+from pro_app.api.tokens import mint_token
 from pro_app.demo.seed import seed_demo
 from pro_app.extensions import db
 from pro_app.security import HSTS
@@ -32,11 +33,15 @@ def _patient_link_path(app) -> str:
     return "/q/" + link.rsplit("/", 1)[1]
 
 
-def test_patient_staff_and_api_responses_carry_the_headers(app, client):
+def test_patient_staff_and_api_responses_carry_the_headers(app, client, make):
     patient_page = client.get(_patient_link_path(app))
     assert patient_page.status_code == 200
-    for response in (patient_page, client.get("/q/not-a-real-token"), client.get("/staff/login"),
-                     client.get("/healthz"), client.get("/api/v1/nothing-here")):
+    token = mint_token(make.staff(role="data_manager", site_code=None))
+    db.session.commit()
+    api = client.get("/api/v1/tables", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200 and api.is_json
+    for response in (patient_page, client.get("/q/not-a-real-token"), client.get("/staff/login"), api,
+                     client.get("/api/v1/tables"), client.get("/healthz"), client.get("/api/v1/nothing-here")):
         _assert_hardened(response)
         assert "Strict-Transport-Security" not in response.headers  # plain HTTP here
     assert client.get("/api/v1/nothing-here").is_json

@@ -1,16 +1,18 @@
 """initial schema
 
-Revision ID: cc3b0878ef17
+Revision ID: 6579064cdd4c
 Revises: 
-Create Date: 2026-11-27 14:41:00.290154
+Create Date: 2026-11-27 16:21:33.970241
 
 """
 from alembic import op
 import sqlalchemy as sa
 
+from pro_app.audit.triggers import statements_for
+
 
 # revision identifiers, used by Alembic.
-revision = 'cc3b0878ef17'
+revision = '6579064cdd4c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -57,12 +59,26 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_instrument_pack')),
     sa.UniqueConstraint('pack_id', 'version', name=op.f('uq_instrument_pack_pack_id_version'))
     )
+    op.create_table('rate_limit_counter',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('expires_at', sa.Float(precision=53), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_rate_limit_counter'))
+    )
+    with op.batch_alter_table('rate_limit_counter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rate_limit_counter_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('site',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_site')),
     sa.UniqueConstraint('code', name=op.f('uq_site_code'))
+    )
+    op.create_table('sms_send_throttle',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('next_slot', sa.Float(precision=53), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_send_throttle'))
     )
     op.create_table('study',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -126,6 +142,18 @@ def upgrade():
     sa.UniqueConstraint('api_token_hash', name=op.f('uq_staff_user_api_token_hash')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_user_email'))
     )
+    op.create_table('staff_kept_form',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_user_id', sa.Integer(), nullable=False),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('payload', sa.LargeBinary(), nullable=False),
+    sa.Column('kept_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_user_id'], ['staff_user.id'], name=op.f('fk_staff_kept_form_staff_user_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_kept_form'))
+    )
+    with op.batch_alter_table('staff_kept_form', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_kept_form_staff_user_id'), ['staff_user_id'], unique=False)
+
     op.create_table('visit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('patient_id', sa.Integer(), nullable=False),
@@ -136,9 +164,11 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('status_reason', sa.String(length=500), nullable=True),
     sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.Column('timing_flag', sa.String(length=30), nullable=True),
     sa.CheckConstraint("status <> 'not_done' OR status_reason IS NOT NULL", name=op.f('ck_visit_not_done_has_reason')),
     sa.CheckConstraint("status IN ('upcoming', 'open', 'completed', 'partial', 'missed', 'not_done', 'cancelled')", name=op.f('ck_visit_status_known')),
     sa.CheckConstraint("status NOT IN ('completed', 'partial') OR completed_at IS NOT NULL", name=op.f('ck_visit_completion_dated')),
+    sa.CheckConstraint("timing_flag IS NULL OR timing_flag IN ('after_treatment_start')", name=op.f('ck_visit_timing_flag_known')),
     sa.CheckConstraint('window_opens <= window_closes', name=op.f('ck_visit_window_ordered')),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_visit_patient_id_patient')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit')),
@@ -230,6 +260,8 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('claimed_by', sa.String(length=80), nullable=True),
     sa.Column('claimed_until', sa.DateTime(), nullable=True),
+    sa.Column('attempted_at', sa.DateTime(), nullable=True),
+    sa.Column('link_hash', sa.String(length=64), nullable=True),
     sa.Column('provider_sid', sa.String(length=64), nullable=True),
     sa.Column('last_error_code', sa.String(length=20), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
@@ -249,9 +281,8 @@ def upgrade():
     sa.UniqueConstraint('provider_sid', name=op.f('uq_outbound_message_provider_sid'))
     )
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbound_message_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbound_message_patient_id'), ['patient_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbound_message_status'), ['status'], unique=False)
+        batch_op.create_index('ix_outbound_message_status_due_at', ['status', 'due_at'], unique=False)
 
     op.create_table('patient_link',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -288,7 +319,13 @@ def upgrade():
     # ### end Alembic commands ###
 
 
+    # The audit trail is append-only: the database itself refuses edits.
+    for statement in statements_for(op.get_bind().dialect.name):
+        op.execute(statement)
+
 def downgrade():
+    for statement in statements_for(op.get_bind().dialect.name, upgrade=False):
+        op.execute(statement)
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('score', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_score_administration_id'))
@@ -299,9 +336,8 @@ def downgrade():
 
     op.drop_table('patient_link')
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbound_message_status'))
+        batch_op.drop_index('ix_outbound_message_status_due_at')
         batch_op.drop_index(batch_op.f('ix_outbound_message_patient_id'))
-        batch_op.drop_index(batch_op.f('ix_outbound_message_due_at'))
 
     op.drop_table('outbound_message')
     with op.batch_alter_table('item_answer', schema=None) as batch_op:
@@ -320,6 +356,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_visit_patient_id'))
 
     op.drop_table('visit')
+    with op.batch_alter_table('staff_kept_form', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_kept_form_staff_user_id'))
+
+    op.drop_table('staff_kept_form')
     op.drop_table('staff_user')
     with op.batch_alter_table('patient', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_patient_site_id'))
@@ -327,7 +367,12 @@ def downgrade():
 
     op.drop_table('patient')
     op.drop_table('study')
+    op.drop_table('sms_send_throttle')
     op.drop_table('site')
+    with op.batch_alter_table('rate_limit_counter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rate_limit_counter_expires_at'))
+
+    op.drop_table('rate_limit_counter')
     op.drop_table('instrument_pack')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_patient_id'))

@@ -1,0 +1,285 @@
+"""Load benchmark: N virtual patients complete the QLQ-C30 at once against gunicorn + PostgreSQL.
+
+    python bench/patient_load.py [--patients 100] [--workers 5] [--threads 4] [--think-ms 0]
+
+Creates a throwaway PostgreSQL database (PRO_APP_BENCH_PG_ADMIN, default the local server as
+user postgres), fills it with N patients and their links, serves the app with gunicorn on
+127.0.0.1, and lets N threads each walk a whole questionnaire over HTTP (welcome, start, nine
+pages, review, submit, thank-you: 23 requests) with no pause unless --think-ms is given. The
+same number of requests then goes, at the same concurrency, to a bare Flask "hello" app under
+the same gunicorn settings. Prints requests/s, p50/p95/p99 latency, errors and the ratio, then
+checks the database (every questionnaire submitted and scored once) and the access log (no token).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pro_app.instruments.qlq_c30 import PAGES  # noqa: E402
+
+ADMIN_URL = os.environ.get("PRO_APP_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+GOALS = {"p95_ms": 150.0, "ratio": 0.25}
+HELLO_APP = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/")\ndef hello():\n    return "hello"\n'
+PAGE_KEY = re.compile(r'name="page_key" value="([0-9a-f]+)"')
+
+
+# ---- the servers -------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(target: str, port: int, directory: Path, environment: dict, access_log: Path | None,
+             workers: int, threads: int, probe: str = "/"):
+    """The same gunicorn settings for both apps; stopped (by its own process id) on exit."""
+    command = [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--worker-class", "gthread", "--threads", str(threads), "--chdir", str(directory)]
+    if access_log:
+        command += ["--access-logfile", str(access_log)]
+    process = subprocess.Popen(command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL)
+    try:
+        _wait_until_serving(port, process, probe)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_serving(port: int, process: subprocess.Popen, probe: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {process.returncode}")
+        with contextlib.suppress(OSError):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", probe)
+            connection.getresponse().read()
+            connection.close()
+            return
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+# ---- the virtual patients ----------------------------------------------------------------------
+
+@dataclass
+class Result:
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def percentiles_ms(self) -> tuple[float, float, float]:
+        ordered = sorted(self.latencies)
+        pick = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000  # noqa: E731
+        return pick(0.50), pick(0.95), pick(0.99)
+
+
+class Browser:
+    """One patient's phone: one keep-alive connection, every request timed."""
+
+    def __init__(self, port: int, result: Result, lock: threading.Lock, think_ms: float):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.result, self.lock, self.think = result, lock, think_ms / 1000
+
+    def send(self, method: str, path: str, expected: int, body: str | None = None) -> str:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            text, status, location = response.read().decode(), response.status, response.getheader("Location")
+        except (OSError, http.client.HTTPException) as error:
+            self.connection.close()
+            text, status, location = "", repr(error), None
+        with self.lock:
+            self.result.latencies.append(time.perf_counter() - started)
+            if status != expected:
+                self.result.errors += 1
+                self.result.error_samples.append(f"{method} {re.sub('/q/[^/]+', '/q/<token>', path)}: {status}")
+        if self.think:
+            time.sleep(self.think)
+        return urlsplit(location).path if location else text
+
+
+def patient_flow(token: str):
+    def walk(browser: Browser) -> None:
+        base = f"/q/{token}"
+        browser.send("GET", base, 200)
+        page_path = browser.send("POST", f"{base}/start", 303, "")
+        for number, items in enumerate(PAGES, start=1):
+            match = PAGE_KEY.search(browser.send("GET", page_path, 200))
+            answers = "&".join(f"q{item}={2 if item < 29 else 5}" for item in items)
+            body = f"page_key={match.group(1) if match else ''}&action=next&{answers}"
+            page_path = browser.send("POST", f"{base}/page/{number}", 303, body)
+        browser.send("GET", page_path, 200)
+        browser.send("GET", browser.send("POST", f"{base}/submit", 303, ""), 200)
+    return walk
+
+
+def hello_flow(requests: int):
+    def walk(browser: Browser) -> None:
+        for _ in range(requests):
+            browser.send("GET", "/", 200)
+    return walk
+
+
+def run_load(port: int, flows: list, think_ms: float) -> Result:
+    """Every flow in its own thread, all released at once; wall time from release to the last."""
+    result, lock = Result(), threading.Lock()
+    barrier = threading.Barrier(len(flows) + 1)
+
+    def user(flow):
+        browser = Browser(port, result, lock, think_ms)
+        barrier.wait()
+        flow(browser)
+        browser.connection.close()
+
+    threads = [threading.Thread(target=user, args=(flow,)) for flow in flows]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# ---- the run -----------------------------------------------------------------------------------
+
+
+def app_environment(database_url: str, port: int, instance: Path) -> dict:
+    from cryptography.fernet import Fernet
+    return {"PRO_APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": uuid.uuid4().hex * 2,
+            "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "INSTANCE_PATH": str(instance), "SMS_BACKEND": "console", "RATE_LIMIT_STORAGE_URI": "database://"}
+
+
+def seed(environment: dict, count: int) -> list[str]:
+    """Create the tables, N patients spread over the sites, and one fresh link each."""
+    from datetime import date, timedelta
+
+    from pro_app import create_app
+    from pro_app.extensions import db
+    from pro_app.patients.services import Registration, register_patient
+    from pro_app.questionnaires.links import issue_link
+    from pro_app.questionnaires.packs import ensure_demo_packs
+    from pro_app.study.models import Site
+    from pro_app.study.services import sync_study
+
+    app = create_app(environment)
+    with app.app_context():
+        db.create_all()
+        protocol = app.extensions["pro_app.protocol"]
+        sync_study(protocol)
+        ensure_demo_packs()
+        sites = list(db.session.scalars(db.select(Site).order_by(Site.code)))
+        tokens, today = [], date.today()
+        for index in range(count):
+            site = sites[index % len(sites)]
+            code = f"STEP-{site.code}-{index // len(sites) + 1:03d}"
+            patient = register_patient(Registration(code, site, "fr", None, today - timedelta(days=1),
+                                                    today + timedelta(days=10)), protocol)
+            tokens.append(issue_link(patient.visits[0].administration("qlq_c30")))
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+def verify(database_url: str, count: int) -> tuple[int, int]:
+    with psycopg.connect(database_url) as conn:
+        submitted = conn.execute("SELECT count(*) FROM administration WHERE instrument = 'qlq_c30' "
+                                 "AND status = 'submitted'").fetchone()[0]
+        scorings = conn.execute("SELECT count(*) FROM audit_entry WHERE action = 'score'").fetchone()[0]
+    return submitted, scorings
+
+
+def report(name: str, result: Result) -> None:
+    p50, p95, p99 = result.percentiles_ms()
+    print(f"{name:<16} {result.requests:>6} requests in {result.seconds:6.2f} s  {result.rate:8.1f} req/s  "
+          f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms  errors {result.errors}")
+    for sample in result.error_samples[:3]:
+        print(f"{'':<16} error: {sample}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--think-ms", type=float, default=0.0, help="pause of a patient between two requests")
+    args = parser.parse_args()
+    name = f"pro_app_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    database_url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        return run(args, database_url)
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(args, database_url: str) -> int:
+    settings = dict(workers=args.workers, threads=args.threads)
+    print(f"{args.patients} patients at once, gunicorn gthread {args.workers} workers x {args.threads} threads, "
+          f"think time {args.think_ms:g} ms, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        port = free_port()
+        environment = app_environment(database_url, port, scratch / "instance")
+        tokens = seed(environment, args.patients)
+        access_log = scratch / "access.log"
+        with gunicorn("wsgi:app", port, ROOT, environment, access_log, probe="/healthz", **settings):
+            app = run_load(port, [patient_flow(token) for token in tokens], args.think_ms)
+        (scratch / "bench_hello.py").write_text(HELLO_APP)
+        hello_port = free_port()
+        with gunicorn("bench_hello:app", hello_port, scratch, {}, None, **settings):
+            hello = run_load(hello_port, [hello_flow(app.requests // len(tokens))] * len(tokens), args.think_ms)
+        leaks = sum(access_log.read_text().count(token) for token in tokens)
+    report("pro_app patients", app)
+    report("bare Flask hello", hello)
+    ratio = app.rate / hello.rate
+    submitted, scorings = verify(database_url, args.patients)
+    p95 = app.percentiles_ms()[1]
+    print(f"throughput ratio pro_app / hello: {ratio:.2f} (goal >= {GOALS['ratio']})")
+    print(f"p95 {p95:.1f} ms (goal < {GOALS['p95_ms']:g} ms); errors {app.errors} (goal 0)")
+    print(f"submitted {submitted}/{args.patients}, scored {scorings} time(s); tokens in the access log: {leaks}")
+    ok = (app.errors == 0 and p95 < GOALS["p95_ms"] and ratio >= GOALS["ratio"]
+          and submitted == scorings == args.patients and leaks == 0)
+    print("all goals met" if ok else "some goals NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
