@@ -18,6 +18,7 @@ PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # The whole suite on SQLite (browser tests included), then again on a throwaway PostgreSQL
 # database. Outside CI a missing PostgreSQL server or Chromium skips those tests with the reason.
 test: setup
+	$(VENV)/bin/bandit -q -c pyproject.toml -r pro_app
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-postgresql
 
@@ -55,8 +56,12 @@ migrate: setup
 seed: migrate
 	$(FLASK) demo seed
 
-bench: setup
-	$(PY) bench/scoring.py
+# Each benchmark prints its own figures: `make bench-scoring`, `bench-dispatch`, `bench-export`,
+# `bench-patient-load` (the last three need the PostgreSQL server).
+bench: bench-scoring bench-dispatch bench-export bench-patient-load
+
+bench-%: setup
+	$(PY) bench/$(subst -,_,$*).py
 
 bandit: setup
 	$(VENV)/bin/bandit -q -c pyproject.toml -r pro_app

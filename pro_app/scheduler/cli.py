@@ -5,7 +5,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 
 from .runner import add_jobs
 
@@ -32,10 +32,15 @@ def run() -> None:
 def serve(host: str, port: int) -> None:
     """Embedded default: serve the app and run its scheduler in this one process (no reloader)."""
     app = current_app._get_current_object()
+    server = make_server(host, port, app, threaded=True)  # exits with a message if the port is taken
+    # Started only once the port is ours, so a failed start leaves no scheduler thread behind.
     scheduler = add_jobs(BackgroundScheduler(timezone="UTC"), app)
     scheduler.start()
     click.echo(f"Serving on http://{host}:{port}/ with the scheduler (Ctrl+C to stop)")
     try:
-        run_simple(host, port, app, use_reloader=False, threaded=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopping")
     finally:
         scheduler.shutdown(wait=False)
+        server.server_close()
