@@ -15,6 +15,7 @@ from ..schedule.models import Visit
 from ..scoring import mmse as mmse_scoring
 from ..scoring import qlq_c30 as qlq_scoring
 from ..study.models import Site
+from .bulk import read_columns
 from .reading import concat_frames, constant_categorical, read_frame
 
 SUBMITTED = ("submitted", "locked")
@@ -66,10 +67,10 @@ def _submitted(stmt, scope: Scope, owner_column):
 def answers(scope: Scope) -> pd.DataFrame:
     """Answered items with a number (nearly all) come in three columns, the others in full:
     fewer values to fetch is what makes a study of millions of answers quick to read."""
-    plain = (ItemAnswer.state == "answered") & ItemAnswer.text_value.is_(None)
-    numbers = select(ItemAnswer.administration_id, ItemAnswer.item_code, ItemAnswer.value).where(plain)
-    numbers = read_frame(_submitted(numbers, scope, ItemAnswer.administration_id), ("item_code",),
-                         ("administration_id", "value"))
+    plain = (ItemAnswer.state == "answered") & ItemAnswer.text_value.is_(None) & ItemAnswer.value.is_not(None)
+    numbers = _submitted(select(ItemAnswer.administration_id, ItemAnswer.item_code, ItemAnswer.value).where(plain),
+                         scope, ItemAnswer.administration_id)
+    numbers = _columns(numbers, ("item_code",), ("administration_id", "value"))
     numbers["state"] = constant_categorical("answered", len(numbers))
     numbers["text_value"] = np.full(len(numbers), None, dtype=object)
     numbers["na_reason"] = constant_categorical(None, len(numbers))
@@ -80,18 +81,25 @@ def answers(scope: Scope) -> pd.DataFrame:
     return concat_frames([numbers, others[numbers.columns]], ("item_code", "state", "na_reason"))
 
 
+def _columns(stmt, text: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
+    """A large query without missing values: through Arrow when a driver is installed."""
+    frame = read_columns(stmt, text)
+    return frame if frame is not None else read_frame(stmt, text, numeric)
+
+
 def scores(scope: Scope) -> pd.DataFrame:
     """Scores of the current algorithm versions come without the (long) version text; those
-    of earlier versions, if any, with it."""
+    of earlier versions, and missing scores, with it."""
     current = (qlq_scoring.ALGORITHM_VERSION, mmse_scoring.ALGORITHM_VERSION)
     frames = []
     for version in current:
-        stmt = select(Score.administration_id, Score.scale, Score.value).where(Score.algorithm_version == version)
-        frame = read_frame(_submitted(stmt, scope, Score.administration_id), ("scale",), ("administration_id", "value"))
+        stmt = select(Score.administration_id, Score.scale, Score.value).where(
+            (Score.algorithm_version == version) & Score.value.is_not(None))
+        frame = _columns(_submitted(stmt, scope, Score.administration_id), ("scale",), ("administration_id", "value"))
         frame["algorithm_version"] = constant_categorical(version, len(frame))
         frames.append(frame)
     older = select(Score.administration_id, Score.scale, Score.value, Score.algorithm_version).where(
-        Score.algorithm_version.not_in(current))
+        Score.algorithm_version.not_in(current) | Score.value.is_(None))
     frames.append(read_frame(_submitted(older, scope, Score.administration_id), ("scale", "algorithm_version"),
                              ("administration_id", "value")))
     return concat_frames(frames, ("scale", "algorithm_version"))
