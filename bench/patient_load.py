@@ -6,9 +6,11 @@ Creates a throwaway PostgreSQL database (PRO_APP_BENCH_PG_ADMIN, default the loc
 user postgres), fills it with N patients and their links, serves the app with gunicorn on
 127.0.0.1, and lets N threads each walk a whole questionnaire over HTTP (welcome, start, nine
 pages, review, submit, thank-you: 23 requests) with no pause unless --think-ms is given. The
-same number of requests then goes, at the same concurrency, to a bare Flask "hello" app under
-the same gunicorn settings. Prints requests/s, p50/p95/p99 latency, errors and the ratio, then
-checks the database (every questionnaire submitted and scored once) and the access log (no token).
+same number of requests then goes, at the same concurrency, to the app's own /healthz (the
+platform's floor: one SELECT 1 per request) and to a bare Flask "hello" app under the same
+gunicorn settings. Prints requests/s, p50/p95/p99 latency, errors and the ratio, then checks
+the database (every questionnaire submitted and scored once) and the access log (no token).
+A first round of 2 x workers x threads patients warms the workers up and is not counted.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pro_app.instruments.qlq_c30 import PAGES  # noqa: E402
+from pro_app.instruments.qlq_c30 import PAGES
 
 ADMIN_URL = os.environ.get("PRO_APP_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 GOALS = {"p95_ms": 150.0, "ratio": 0.25}
@@ -102,7 +104,7 @@ class Result:
 
     def percentiles_ms(self) -> tuple[float, float, float]:
         ordered = sorted(self.latencies)
-        pick = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000  # noqa: E731
+        pick = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
         return pick(0.50), pick(0.95), pick(0.99)
 
 
@@ -117,9 +119,7 @@ class Browser:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
         started = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            text, status, location = response.read().decode(), response.status, response.getheader("Location")
+            text, status, location = self._exchange(method, path, body, headers)
         except (OSError, http.client.HTTPException) as error:
             self.connection.close()
             text, status, location = "", repr(error), None
@@ -134,6 +134,19 @@ class Browser:
         if self.think:
             time.sleep(self.think)
         return urlsplit(location).path if location else text
+
+
+    def _exchange(self, method: str, path: str, body: str | None, headers: dict):
+        # Like a browser: a kept-alive connection the server closed while idle is reopened once.
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                return response.read().decode(), response.status, response.getheader("Location")
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                if attempt == 2:
+                    raise
 
 
 def patient_flow(token: str):
@@ -151,10 +164,10 @@ def patient_flow(token: str):
     return walk
 
 
-def hello_flow(requests: int):
+def repeat_flow(requests: int, path: str = "/"):
     def walk(browser: Browser) -> None:
         for _ in range(requests):
-            browser.send("GET", "/", 200)
+            browser.send("GET", path, 200)
     return walk
 
 
@@ -259,7 +272,7 @@ def main() -> int:
 
 
 def run(args, database_url: str) -> int:
-    settings = dict(workers=args.workers, threads=args.threads)
+    settings = {"workers": args.workers, "threads": args.threads}
     print(f"{args.patients} patients at once, gunicorn gthread {args.workers} workers x {args.threads} threads, "
           f"think time {args.think_ms:g} ms, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as scratch:
@@ -272,13 +285,16 @@ def run(args, database_url: str) -> int:
         with gunicorn("wsgi:app", port, ROOT, environment, scratch, probe="/healthz", **settings) as access_log:
             run_load(port, [patient_flow(token) for token in warmup_tokens], 0)
             app = run_load(port, [patient_flow(token) for token in tokens], args.think_ms)
+            per_patient = app.requests // len(tokens)
+            healthz = run_load(port, [repeat_flow(per_patient, "/healthz")] * len(tokens), args.think_ms)
         (scratch / "bench_hello.py").write_text(HELLO_APP)
         hello_port = free_port()
         with gunicorn("bench_hello:app", hello_port, scratch, {}, scratch, **settings):
-            run_load(hello_port, [hello_flow(app.requests // len(tokens))] * len(warmup_tokens), 0)
-            hello = run_load(hello_port, [hello_flow(app.requests // len(tokens))] * len(tokens), args.think_ms)
+            run_load(hello_port, [repeat_flow(per_patient)] * len(warmup_tokens), 0)
+            hello = run_load(hello_port, [repeat_flow(per_patient)] * len(tokens), args.think_ms)
         leaks = sum(access_log.read_text().count(token) for token in tokens)
     report("pro_app patients", app)
+    report("pro_app /healthz", healthz)
     report("bare Flask hello", hello)
     ratio = app.rate / hello.rate
     submitted, scorings = verify(database_url, 2 * args.workers * args.threads)

@@ -41,7 +41,6 @@ class Settings:
     instance_path: Path
     rate_limit_storage_uri: str
     idle_logout_minutes: int
-    sender_id: str = "CHU-INFO"
     trusted_proxy_count: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -82,7 +81,6 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
         instance_path=instance_path,
         rate_limit_storage_uri=_env(environ, "RATE_LIMIT_STORAGE_URI", "memory://"),
         idle_logout_minutes=int(_number(environ, "IDLE_LOGOUT_MINUTES", "30")),
-        sender_id=_env(environ, "SMS_SENDER_ID", "CHU-INFO"),
         trusted_proxy_count=int(_number(environ, "TRUSTED_PROXY_COUNT", "0")),
     )
     validate(settings)

@@ -47,7 +47,8 @@ def read_columns(stmt, text: tuple[str, ...]) -> pd.DataFrame | None:
 
 
 def _text(column: pa.ChunkedArray) -> pd.Categorical:
-    encoded = column.combine_chunks().dictionary_encode() if len(column) else pa.array([], pa.string()).dictionary_encode()
+    values = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
+    encoded = values.dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
     order = sorted(range(len(distinct)), key=distinct.__getitem__)
     rank = np.empty(len(distinct) + 1, dtype=np.int64)

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .formats import FORMAT_LABELS, FORMATS
@@ -10,10 +10,16 @@ from .formats import FORMAT_LABELS, FORMATS
 ALL_SITES = ""
 
 
+def at_least_one(form, field) -> None:
+    """Not InputRequired: its `required` attribute on every checkbox would demand all of them."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one format."))
+
+
 class ExportForm(FlaskForm):
     formats = SelectMultipleField(
         _l("Formats"), choices=[SelectChoice(name, FORMAT_LABELS[name]) for name in FORMATS], default=list(FORMATS),
-        validators=[InputRequired(message=_l("Choose at least one format."))],
+        validators=[at_least_one],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     site = SelectField(_l("Site"))
     submit = SubmitField(_l("Download the export (zip)"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..instruments import mmse
 from ..instruments.qlq_c30 import FOUR_POINT, SEVEN_POINT
 from ..messaging.models import MESSAGE_STATUSES
 from ..patients.models import STATUSES
@@ -69,4 +68,3 @@ MESSAGE_STATUS_VALUES = coded(MESSAGE_STATUS_LABELS, MESSAGE_STATUSES)
 TIMING_VALUES = coded(TIMING_LABELS)
 LANGUAGE_VALUES = coded(LANGUAGE_LABELS)
 INSTRUMENT_VALUES = coded(INSTRUMENT_LABELS)
-NA_REASON_CODES = mmse.NOT_ADMINISTRABLE_REASONS

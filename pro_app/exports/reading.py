@@ -56,7 +56,8 @@ def concat_frames(frames: list[pd.DataFrame], categorical: tuple[str, ...]) -> p
     if len(frames) == 1:
         return frames[0]
     for name in categorical:
-        union = pd.api.types.union_categoricals([frame[name] for frame in frames]).categories
+        union = pd.Index(list(pd.api.types.union_categoricals([frame[name] for frame in frames]).categories),
+                         dtype=object)
         for frame in frames:
             frame[name] = frame[name].cat.set_categories(union)
     return pd.concat(frames, ignore_index=True)

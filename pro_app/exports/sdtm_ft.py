@@ -11,9 +11,14 @@ import numpy as np
 import pandas as pd
 
 from ..instruments import mmse
-from .instrument_variables import MMSE_ITEM_CODES, MMSE_SCORE_CODES, mmse_item_variable, mmse_score_variable
+from .instrument_variables import (
+    MMSE_ITEM_CODES,
+    MMSE_SCORE_CODES,
+    mmse_item_variable,
+    mmse_score_variable,
+)
 from .interleave import interleave
-from .sdtm_common import constant, flag, number_text, relabel, recode
+from .sdtm_common import constant, flag, number_text, recode, relabel
 from .sdtm_qs import common, finish
 from .sdtm_variables import findings
 from .sources import Sources

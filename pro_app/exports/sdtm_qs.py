@@ -11,8 +11,17 @@ import pandas as pd
 
 from ..instruments.qlq_c30 import ITEMS, SCALES_BY_CODE, SUMMARY_CODE
 from .interleave import interleave
-from .sdtm_common import (categorical, constant, flag, iso_datetimes, number_text, relabel, sequence,
-                          upper_visit, usubjid)
+from .sdtm_common import (
+    categorical,
+    constant,
+    flag,
+    iso_datetimes,
+    number_text,
+    relabel,
+    sequence,
+    upper_visit,
+    usubjid,
+)
 from .sdtm_packs import response_texts
 from .sdtm_variables import DATASET_LABELS, findings
 from .sources import Sources

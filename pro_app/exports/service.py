@@ -12,14 +12,21 @@ from ..audit.services import Actor, record
 from ..protocol import Protocol
 from ..study.models import Site
 from .codebook import build_codebook, write_codebook
-from .formats import FORMATS, TABLE_FORMATS, FileRecord, record_file, write_sdtm, write_tables
+from .formats import (
+    FORMATS,
+    TABLE_FORMATS,
+    FileRecord,
+    record_file,
+    write_sdtm,
+    write_tables,
+)
 from .manifest import Exporter, build_manifest, write_manifest
 from .queries import Scope
 from .sdtm_ft import ft_dataset
 from .sdtm_qs import qs_dataset
 from .sdtm_supp import suppft_dataset
 from .sources import Sources
-from .tables import TABLE_NAMES, Table, build_tables
+from .tables import TABLE_NAMES, Table, tables_from
 
 
 class ExportError(ValueError):
@@ -62,7 +69,7 @@ def _write_all(sources: Sources, formats: list[str], root: Path):
     files, documented = [], []
     table_formats = [name for name in formats if name in TABLE_FORMATS]
     if table_formats:
-        tables = list(build_tables(sources.protocol, sources.scope, TABLE_NAMES).values())
+        tables = list(tables_from(sources, TABLE_NAMES).values())
         for name in table_formats:
             files += write_tables(root, name, tables)
         documented += [_description(table) for table in tables]

@@ -34,7 +34,7 @@ class Sources:
         patients = self.patients.set_index("patient_id")
         position = patients.index.get_indexer(frame["patient_id"])
         for column in ("study_code", "site_code", "patient_order", "radiotherapy_date"):
-            frame[column] = patients[column].to_numpy()[position]
+            frame[column] = take(patients[column].array, position, allow_fill=True)
         frame["visit_num"] = visit_numbers(frame["visit_code"], self.protocol.visit_codes)
         frame["instrument_order"] = rank_in(frame["instrument"], INSTRUMENT_ORDER)
         frame["completion_date"] = local_dates(frame["submitted_at"], self.protocol.timezone)
@@ -44,10 +44,13 @@ class Sources:
         return frame.iloc[order].reset_index(drop=True)
 
     def positioned(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Add each row's position among the administrations, looked up once."""
-        ids = pd.Index(self.administrations["administration_id"])
-        frame["admin_pos"] = ids.get_indexer(frame["administration_id"])
-        return frame
+        """Add each row's position among the administrations, looked up once. Rows of an
+        administration submitted after the administrations were read wait for the next export."""
+        admins = self.administrations
+        positions = pd.Index(admins["administration_id"]).get_indexer(frame["administration_id"])
+        submitted = np.append(admins["admin_status"].isin(queries.SUBMITTED).to_numpy(), False)
+        frame["admin_pos"] = positions
+        return frame[submitted[positions]].reset_index(drop=True)
 
     def memo(self, key: str, build):
         """A frame built once per export (the long item and score frames feed several outputs)."""

@@ -29,8 +29,12 @@ class Table:
 
 
 def build_tables(protocol: Protocol, scope: Scope, names=TABLE_NAMES) -> dict[str, Table]:
+    return tables_from(Sources(protocol, scope), names)
+
+
+def tables_from(sources: Sources, names=TABLE_NAMES) -> dict[str, Table]:
+    """The tables, sharing the sources' frames (the SDTM datasets reuse them too)."""
     from .wide import mmse_table, wide_table
-    sources = Sources(protocol, scope)
     builders = {"patients": patients_table, "visits": visits_table, "messages": messages_table,
                 "items": items_table, "scores": scores_table, "wide": wide_table, "mmse": mmse_table}
     return {name: builders[name](sources) for name in names}

@@ -1,7 +1,7 @@
 """What a variable is, for every export format: names, labels, type and allowed values."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 KINDS = ("string", "integer", "number", "date", "datetime")
 # SAS XPORT v5 limits; every other format allows more.
@@ -32,7 +32,6 @@ class Variable:
     values: tuple[Value, ...] = ()
     algorithm: str = ""
     note: object = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -55,7 +54,7 @@ class Variable:
         return {int(value.code): str(value.label) for value in self.values}
 
     def with_values(self, values: tuple[Value, ...]) -> "Variable":
-        return Variable(self.name, self.short, self.label, self.kind, values, self.algorithm, self.note)
+        return replace(self, values=values)
 
 
 def var(name: str, short: str, label, kind: str = "string", values=(), algorithm: str = "", note="") -> Variable:

@@ -55,7 +55,7 @@ def parse_page(form, token_hash: str, number: int) -> PagePost:
         raise AnswerError(_("This form does not belong to this page of the questionnaire. "
                             "Please go back to the page and answer again."))
     items = {item.id: item for item in page_items(number)}
-    for name in form.keys():
+    for name in form:
         if name not in items and name not in _CONTROL_FIELDS:
             raise AnswerError(_("The form contains “%(field)s”, which is not a question of this page.",
                                 field=_shown(name)))

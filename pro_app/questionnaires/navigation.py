@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import url_for
 
 from ..instruments import qlq_c30 as structure
+from .answers import saved_answers
 from .models import Administration
-from .services import PAGE_COUNT, resume_page, saved_answers
+from .services import PAGE_COUNT, resume_page
 
 
 def resume_url(token: str, administration: Administration) -> str:

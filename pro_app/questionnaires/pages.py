@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from ..instruments import qlq_c30 as structure
 from ..instruments.packs import Pack
+from .answers import SKIPPED, Saved
 from .models import Administration
 from .packs import wording_for
-from .services import PAGE_COUNT, PAGES, SKIPPED, Saved, page_items
+from .services import PAGE_COUNT, PAGES, page_items
 
 # Installed packs are never changed, so each is read and checked once per process.
 _PACKS: dict[tuple[str, str, str], Pack] = {}

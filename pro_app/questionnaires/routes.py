@@ -6,16 +6,32 @@ Each page POST saves that page; the route commits once.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from ..extensions import csrf, db
 from ..instruments import qlq_c30 as structure
 from .access import PatientAccess, patient_view
+from .answers import saved_answers
 from .forms import AnswerError, page_key, parse_page
 from .navigation import after_save, page_of, resume_url
 from .pages import item_text, page_view, wording
-from .services import (PAGE_COUNT, QuestionnaireClosed, change_language, save_page, saved_answers, start,
-                       unanswered_items)
+from .services import (
+    PAGE_COUNT,
+    QuestionnaireClosed,
+    change_language,
+    save_page,
+    start,
+    unanswered_items,
+)
 from .submission import submit as submit_administration
 
 bp = Blueprint("questionnaires", __name__, template_folder="templates", url_prefix="/q")
@@ -111,4 +127,4 @@ def _render_page(access: PatientAccess, number: int, saved, unanswered=()):
                            page_key=page_key(access.link.token_hash, number))
 
 
-from . import tablet  # noqa: E402,F401  (tablet views live on this blueprint)
+from . import tablet  # noqa: F401  (tablet views live on this blueprint)

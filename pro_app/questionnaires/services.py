@@ -7,38 +7,26 @@ on SQLite the single writer does, and the loser sees that the status has already
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit.services import record
+from ..config import SUPPORTED_LOCALES
 from ..db import utcnow
 from ..extensions import db
 from ..instruments import qlq_c30 as structure
-from .models import Administration, ItemAnswer
-from .packs import attach_pack
+from .answers import ANSWERED, SKIPPED, Saved, saved_answers, upsert_answers
+from .models import Administration
+from .packs import PackNotInstalled, attach_pack
 
 INSTRUMENT = structure.INSTRUMENT
 PAGES = structure.PAGES
 PAGE_COUNT = len(PAGES)
-ANSWERED, SKIPPED = "answered", "skipped"
 
 
 class QuestionnaireClosed(Exception):
     """The administration is not in progress any more (submitted meanwhile, or never started)."""
-
-
-@dataclass(frozen=True)
-class Saved:
-    state: str
-    value: int | None
-
-
-def saved_answers(administration_id: int) -> dict[str, Saved]:
-    rows = db.session.execute(db.select(ItemAnswer.item_code, ItemAnswer.state, ItemAnswer.value)
-                              .filter_by(administration_id=administration_id))
-    return {code: Saved(state, value) for code, state, value in rows}
 
 
 def page_items(number: int) -> tuple[structure.Item, ...]:
@@ -58,7 +46,11 @@ def unanswered_items(saved: dict[str, Saved]) -> list[structure.Item]:
 
 
 def claim(administration: Administration, from_status: str, **values) -> bool:
-    """Conditional UPDATE of the administration row; True when this request made the change."""
+    """Conditional UPDATE of the administration row; True when this request made the change.
+
+    The row version is bumped as an ORM update would, and what changed is expired so that the
+    ORM reads it again before any later ORM update checks the version.
+    """
     result = db.session.execute(
         update(Administration)
         .where(Administration.id == administration.id, Administration.status == from_status)
@@ -73,10 +65,20 @@ def start(administration: Administration, language: str) -> bool:
     now = utcnow()
     if not claim(administration, "created", status="in_progress", started_at=now, last_saved_at=now):
         return False
-    attach_pack(administration, language)
+    _attach_pack_in(administration, language)
     record("start", "administration", administration.id, field="status", old="created", new="in_progress",
            patient_id=administration.visit.patient_id)
     return True
+
+
+def _attach_pack_in(administration: Administration, language: str) -> None:
+    """The pack in the patient's language, else in another study language it is installed in."""
+    candidates = [language, *(other for other in SUPPORTED_LOCALES if other != language)]
+    for candidate in candidates[:-1]:
+        with contextlib.suppress(PackNotInstalled):
+            attach_pack(administration, candidate)
+            return
+    attach_pack(administration, candidates[-1])
 
 
 def save_page(administration: Administration, number: int, answers: dict[int, int], *,
@@ -116,19 +118,6 @@ def _write(administration: Administration, number: int, changes: dict[str, tuple
 
 def _shown(saved: Saved) -> int | str:
     return saved.value if saved.state == ANSWERED else saved.state
-
-
-def upsert_answers(administration_id: int, answers: dict[str, Saved]) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL): safe against a concurrent first save."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    now = utcnow()
-    statement = insert(ItemAnswer).values([
-        {"administration_id": administration_id, "item_code": code, "state": saved.state,
-         "value": saved.value, "text_value": None, "na_reason": None, "saved_at": now} for code, saved in answers.items()])
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["administration_id", "item_code"],
-        set_={column: statement.excluded[column]
-              for column in ("state", "value", "text_value", "na_reason", "saved_at")}))
 
 
 def change_language(patient, language: str, administration: Administration) -> bool:

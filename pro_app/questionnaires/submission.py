@@ -14,10 +14,11 @@ from ..db import utcnow
 from ..extensions import db
 from ..instruments import qlq_c30 as structure
 from ..messaging.models import OutboundMessage
+from .answers import SKIPPED, Saved, saved_answers, upsert_answers
 from .links import revoke_links
 from .models import Administration
 from .scoring import score_and_store
-from .services import SKIPPED, Saved, claim, saved_answers, upsert_answers
+from .services import claim
 
 COMPLETED = "completed"
 

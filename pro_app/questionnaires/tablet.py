@@ -16,13 +16,14 @@ from flask_login import current_user, logout_user
 from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
+from ..instruments.qlq_c30 import ITEM_COUNT
 from ..staff.auth import roles_required
+from .answers import saved_answers
 from .forms import TabletStartForm
 from .links import issue_tablet_link, window_utc
 from .models import Administration
 from .routes import TABLET_SESSION_KEY, bp
-from ..instruments.qlq_c30 import ITEM_COUNT
-from .services import INSTRUMENT, saved_answers
+from .services import INSTRUMENT
 
 HANDOVER_ROLES = ("nurse", "investigator")
 

@@ -3,7 +3,12 @@ import pytest
 
 from pro_app.api.tokens import mint_token
 from pro_app.extensions import db
-from tests.exports.conftest import study  # noqa: F401  (the same small study)
+from tests.exports.study import build_small_study
+
+
+@pytest.fixture
+def study(make):
+    return build_small_study(make)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pro_app.exports.queries import Scope
 from pro_app.exports.tables import build_tables
 from pro_app.extensions import db, limiter
 from pro_app.staff.models import StaffUser
-from tests.exports.conftest import PHONES
+from tests.exports.study import PHONES
 
 
 def _all_pages(client, headers, table, limit, **params):

@@ -3,10 +3,15 @@ no console errors (nothing blocked by the content security policy), phones inclu
 import pytest
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.exports.conftest import study  # noqa: F401  (the same small study)
+from tests.exports.study import build_small_study
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def study(make):
+    return build_small_study(make)
 
 
 def _sign_in(page, user, lang: str) -> list[str]:

@@ -8,7 +8,13 @@ from pro_app.extensions import db
 from pro_app.instruments.qlq_c30 import PAGES
 from pro_app.questionnaires.models import Administration, ItemAnswer
 from tests.browser.conftest import screenshot
-from tests.browser.questionnaire_helpers import TEXTS, answer_page, assert_accessible, choose, expect_page
+from tests.browser.questionnaire_helpers import (
+    TEXTS,
+    answer_page,
+    assert_accessible,
+    choose,
+    expect_page,
+)
 
 pytestmark = pytest.mark.browser
 

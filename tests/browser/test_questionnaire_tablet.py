@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_self_completion_on_a_clinic_tablet(tablet_page, make):
-    token, administration = make.questionnaire_link()
+    _, administration = make.questionnaire_link()
     nurse = make.staff(role="nurse", site_code="01")
     study_code = administration.visit.patient.study_code
     page = tablet_page

@@ -4,8 +4,8 @@ import zipfile
 
 import phonenumbers
 
+from tests.exports.study import LINK_TOKEN, PHONES
 from tests.integrity.web import session_csrf_token, sign_in
-from tests.exports.conftest import LINK_TOKEN, PHONES
 
 
 def forms_of(number: str) -> set[bytes]:

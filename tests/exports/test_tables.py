@@ -53,3 +53,11 @@ def test_a_status_outside_the_declared_codes_is_kept_and_documented(app, make, s
     reason = next(v for v in table.variables if v.name == "na_reason")
     assert [value.code for value in reason.values][-1] == "fatigue"
     assert "fatigue" in set(table.frame["na_reason"].dropna())
+
+
+def test_the_arrow_reader_and_the_plain_reader_agree(app, study, monkeypatch):
+    fast = _tables(app, "items", "scores")
+    monkeypatch.setattr("pro_app.exports.bulk._connector", lambda: None)
+    plain = _tables(app, "items", "scores")
+    for name in ("items", "scores"):
+        pd.testing.assert_frame_equal(fast[name].frame, plain[name].frame)

@@ -132,3 +132,25 @@ def test_pages_never_show_who_the_patient_is(patient, patient_link):
         assert study_code not in response.get_data(as_text=True)
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_without_a_pack_in_the_patients_language_another_study_language_is_used(client, make, tmp_path):
+    import yaml
+
+    from pro_app.instruments.packs import demo_pack_path
+    from pro_app.questionnaires.packs import install_pack
+    from tests.questionnaires.conftest import Patient
+    data = yaml.safe_load(demo_pack_path("qlq_c30").read_text())
+    data.update(pack_id="qlq_c30_french_only", version="1.0")
+    del data["languages"]["en"]
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    install_pack(tmp_path / "pack.yaml")
+    db.session.commit()
+    token, administration = make.questionnaire_link(language="en")
+    patient = Patient(client, token)
+    assert patient.start().status_code == 303
+    html = client.get(patient.url("/page/1")).get_data(as_text=True)
+    assert '<html lang="en"' in html and '<span lang="fr">Item de démonstration 1' in html
+    db.session.expire_all()
+    row = db.session.get(Administration, administration.id)
+    assert (row.pack_id, row.language) == ("qlq_c30_french_only", "fr")

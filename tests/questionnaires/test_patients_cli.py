@@ -6,7 +6,7 @@ from pro_app.questionnaires.links import lookup
 
 
 def test_prints_a_fresh_link_and_revokes_the_older_ones(runner, make, client):
-    old_token, administration = make.questionnaire_link(study_code="STEP-01-042")
+    old_token, _ = make.questionnaire_link(study_code="STEP-01-042")
     result = runner.invoke(args=["patients", "link", "STEP-01-042", "baseline"])
     assert result.exit_code == 0, result.output
     url = result.stdout.strip()

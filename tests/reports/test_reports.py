@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.exports.conftest import study  # noqa: F401  (the same small study)
 from tests.integrity.web import sign_in
 
 SVG = re.compile(r"<svg class=\"chart.*?</svg>", re.S)

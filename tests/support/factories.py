@@ -99,7 +99,8 @@ class Factories:
         from pro_app.scoring.qlq_c30 import ALGORITHM_VERSION, score_one
         values = values if values is not None else [2] * 28 + [5, 5]
         answers = {f"q{number}": value for number, value in enumerate(values, start=1)}
-        administration = self._submit_administration(patient, visit_code, "qlq_c30", submitted_at, language, "qlq_c30_demo")
+        administration = self._submit_administration(patient, visit_code, "qlq_c30", submitted_at, language,
+                                                     "qlq_c30_demo")
         for code, value in answers.items():
             db.session.add(ItemAnswer(administration=administration, item_code=code, value=value,
                                       state="answered" if value is not None else "skipped"))
