@@ -51,28 +51,25 @@ def browser():
         browser.close()
 
 
+def _page_in_new_context(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, **options)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone_page(browser, app, live_server):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in_new_context(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
 def tablet_page(browser, app, live_server):
-    context = browser.new_context(viewport=TABLET, base_url=live_server.url, has_touch=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in_new_context(browser, live_server, viewport=TABLET, has_touch=True)
 
 
 @pytest.fixture
 def no_js_phone_page(browser, app, live_server):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in_new_context(browser, live_server, viewport=PHONE, java_script_enabled=False)
 
 
 def axe_violations(page) -> list:
