@@ -96,3 +96,14 @@ def login(client):
     def do_login(user, password="correct-horse-battery"):
         return sign_in(client, user, password)
     return do_login
+
+
+@pytest.fixture
+def enrol(make, monkeypatch):
+    """Register a patient as if it were ``now`` (naive UTC): its messages are planned from then."""
+    def register(now, inclusion, radiotherapy, **kwargs):
+        with monkeypatch.context() as patched:
+            for module in ("pro_app.schedule.services", "pro_app.patients.services"):
+                patched.setattr(f"{module}.utcnow", lambda: now, raising=False)
+            return make.patient(inclusion=inclusion, radiotherapy=radiotherapy, **kwargs)
+    return register

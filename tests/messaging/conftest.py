@@ -33,17 +33,6 @@ def dispatch(app, twilio):
 
 
 @pytest.fixture
-def enrol(make, monkeypatch):
-    """Register a patient as if it were ``now`` (naive UTC): its messages are planned from then."""
-    def register(now: datetime, inclusion: date, radiotherapy: date, **kwargs):
-        with monkeypatch.context() as patched:
-            for module in ("pro_app.schedule.services", "pro_app.patients.services"):
-                patched.setattr(f"{module}.utcnow", lambda: now, raising=False)
-            return make.patient(inclusion=inclusion, radiotherapy=radiotherapy, **kwargs)
-    return register
-
-
-@pytest.fixture
 def always_open(app, monkeypatch):
     """The STEP protocol, sending at any hour of any day (for commands that run on the real clock)."""
     protocol = app.extensions["pro_app.protocol"]
