@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import http.client
 import os
+import random
 import re
 import socket
 import subprocess
@@ -132,7 +133,7 @@ class Browser:
                 self.result.errors += 1
                 self.result.error_samples.append(f"{method} {re.sub('/q/[^/]+', '/q/<token>', path)}: {status}")
         if self.think:
-            time.sleep(self.think)
+            time.sleep(self.think * random.uniform(0.5, 1.5))
         return urlsplit(location).path if location else text
 
 
@@ -179,6 +180,7 @@ def run_load(port: int, flows: list, think_ms: float) -> Result:
     def user(flow):
         browser = Browser(port, result, lock, think_ms)
         barrier.wait()
+        time.sleep(random.uniform(0, think_ms / 1000))  # with pauses, patients do not arrive in lockstep
         flow(browser)
         browser.connection.close()
 
@@ -258,7 +260,9 @@ def main() -> int:
     parser.add_argument("--patients", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--think-ms", type=float, default=0.0, help="pause of a patient between two requests")
+    parser.add_argument("--think-ms", type=float, default=0.0,
+                        help="mean pause of a patient between two requests (uniform ±50%%; first request "
+                             "within one pause of the start)")
     args = parser.parse_args()
     name = f"pro_app_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
