@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .audit.services import install_commit_hook as install_audit_commit_hook
 from .config import REPO_ROOT, Settings
 from .extensions import db, migrate
 
@@ -16,6 +17,7 @@ def configure(app: Flask, settings: Settings) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     db.init_app(app)
     _import_models()
+    install_audit_commit_hook()
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
 
 

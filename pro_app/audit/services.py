@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
+from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..extensions import db
@@ -52,31 +53,74 @@ class Change:
 
 
 def record(action: str, entity: str, entity_id=None, *, field: str | None = None, old=None, new=None,
-           reason: str | None = None, patient_id: int | None = None, actor: Actor | None = None) -> AuditEntry:
-    change = Change(action, entity, entity_id, field, old, new, reason, patient_id)
-    entry = _chained_entry(change, actor or current_actor(), _last_hash())
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+           reason: str | None = None, patient_id: int | None = None, actor: Actor | None = None) -> None:
+    """Audit one change; the entry is written by the same transaction's commit."""
+    record_many([Change(action, entity, entity_id, field, old, new, reason, patient_id)], actor)
 
 
 def record_many(changes: list[Change], actor: Actor | None = None) -> None:
-    """Audit many changes with one chain lock, one read and one INSERT (the dispatcher's path)."""
-    if not changes:
+    actor, at, session = actor or current_actor(), utcnow(), db.session()
+    if not session.in_transaction():
+        session.begin()  # the entries belong to a transaction: its end, whatever it is, clears them
+    _pending(session).extend((change, actor, at) for change in changes)
+
+
+# Entries wait in the session until its commit, and are chained and inserted just before it: the
+# chain lock is then held for one INSERT and the COMMIT, not for the whole request.
+PENDING = "pro_app.audit.pending"
+SAVEPOINT_MARKS = "pro_app.audit.savepoint_marks"
+
+
+def _pending(session: Session) -> list:
+    return session.info.setdefault(PENDING, [])
+
+
+def install_commit_hook() -> None:
+    for name, listener in (("before_commit", _write_pending), ("after_transaction_create", _mark_savepoint),
+                           ("after_soft_rollback", _discard_savepoint_entries),
+                           ("after_transaction_end", _discard_unwritten)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _write_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the entries wait for the outer commit
+    pending = session.info.pop(PENDING, None)
+    if not pending:
         return
-    actor, previous, rows = actor or current_actor(), _last_hash(), []
-    for change in changes:
-        entry = _chained_entry(change, actor, previous)
+    previous, rows = _last_hash(session), []
+    for change, actor, at in pending:
+        entry = _chained_entry(change, actor, at, previous)
         previous = entry.entry_hash
         rows.append({column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns
                      if column.key != "id"})
     # An executemany inserts in list order, so ids follow the chain as verify_chain expects.
-    db.session.execute(insert(AuditEntry), rows)
+    session.execute(insert(AuditEntry), rows)
 
 
-def _chained_entry(change: Change, actor: Actor, prev_hash: str) -> AuditEntry:
+def _mark_savepoint(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(SAVEPOINT_MARKS, {})[transaction] = len(_pending(session))
+
+
+def _discard_savepoint_entries(session: Session, previous_transaction) -> None:
+    """A rolled-back savepoint drops the entries recorded inside it."""
+    mark = session.info.get(SAVEPOINT_MARKS, {}).pop(previous_transaction, None)
+    if previous_transaction.nested and mark is not None:
+        del _pending(session)[mark:]
+
+
+def _discard_unwritten(session: Session, transaction) -> None:
+    """The end of the outermost transaction (rolled back or closed) leaves nothing waiting."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(SAVEPOINT_MARKS, None)
+
+
+def _chained_entry(change: Change, actor: Actor, at, prev_hash: str) -> AuditEntry:
     entry = AuditEntry(
-        at=utcnow(), actor_type=actor.type, actor_id=actor.id, actor_role=actor.role, action=change.action,
+        at=at, actor_type=actor.type, actor_id=actor.id, actor_role=actor.role, action=change.action,
         entity=change.entity, entity_id=None if change.entity_id is None else str(change.entity_id),
         patient_id=change.patient_id, field=change.field, old_value=_text(change.old),
         new_value=_text(change.new), reason=change.reason, prev_hash=prev_hash)
@@ -90,10 +134,10 @@ def _text(value) -> str | None:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def _last_hash() -> str:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    last = db.session.scalar(db.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
+def _last_hash(session: Session) -> str:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    last = session.scalar(db.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
     return last or GENESIS_HASH
 
 

@@ -94,5 +94,6 @@ def test_a_window_closed_while_the_dispatcher_was_down_expires_its_messages(enro
 def test_withdrawal_by_staff_cancels_every_pending_message_with_an_audit_entry(enrol):
     patient = enrolled(enrol)
     assert cancel_pending_messages(patient, "patient_withdrawn") == 20
+    db.session.commit()  # audit entries are written by the commit
     entries = db.session.scalars(db.select(AuditEntry).filter_by(action="message_status", patient_id=patient.id))
     assert {(e.old_value, e.new_value, e.reason) for e in entries} == {("pending", "cancelled", "patient_withdrawn")}

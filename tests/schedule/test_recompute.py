@@ -44,6 +44,7 @@ def test_a_later_first_fraction_moves_the_windows_and_replaces_pending_messages_
     assert after["reminder_3"].due_at == datetime(2026, 3, 28, 8)
     assert after["reminder_3"].not_after == datetime(2026, 3, 30, 17)  # 19:00 summer time
     assert rows(m3)["invitation"].due_at == datetime(2026, 6, 16, 7)
+    db.session.commit()  # audit entries are written by the commit
     actions = db.session.scalars(db.select(AuditEntry.action)).all()
     assert actions.count("visit_moved") == 5 and "message_rescheduled" in actions
 

@@ -26,6 +26,7 @@ def pending_kinds(visit):
 
 
 def audited(entity_id, action="visit_status"):
+    db.session.commit()  # audit entries are written by the commit
     return [(e.old_value, e.new_value) for e in db.session.scalars(
         db.select(AuditEntry).filter_by(action=action, entity_id=str(entity_id)).order_by(AuditEntry.id))]
 
@@ -65,6 +66,7 @@ def test_a_submission_stops_its_reminders_and_the_last_one_completes_the_visit(e
     on_administration_submitted(mmse, now=datetime(2026, 3, 6, 14))
     assert (baseline.status, baseline.completed_at) == ("completed", datetime(2026, 3, 6, 14))
     assert baseline.timing_flag is None
+    db.session.commit()
     reasons = db.session.scalars(db.select(AuditEntry.reason).filter_by(action="message_status")).all()
     assert reasons.count("completed") == 4
 
