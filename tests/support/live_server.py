@@ -52,12 +52,14 @@ class LiveServer:
         try:
             return self.start()
         except BaseException:
-            self.__exit__()
+            self.__exit__(*sys.exc_info())
             raise
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, exc_type=None, *exc_info):
         self.stop()
         self.listener.close()
+        if exc_type is not None:  # shown by pytest with the failure
+            print(f"--- server log ({self.log_path}) ---\n{self.log_text()[-6000:]}")
 
     def start(self) -> LiveServer:
         """Start gunicorn and wait until it answers /healthz (which reads the database)."""
@@ -118,8 +120,10 @@ class LiveServer:
         return pids
 
     def the_worker(self) -> int:
-        return wait_for(lambda: (lambda pids: pids[0] if len(pids) == 1 else None)(self.worker_pids()),
-                        STARTUP_SECONDS, "exactly one gunicorn worker")
+        def single():
+            pids = self.worker_pids()
+            return pids[0] if len(pids) == 1 else None
+        return wait_for(single, STARTUP_SECONDS, "exactly one gunicorn worker")
 
     def request(self, method: str, path: str, data=None, headers=None, timeout: float = REQUEST_SECONDS) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
