@@ -90,6 +90,11 @@ class LiveServer:
                 continue
         self._reap_group()
 
+    def kill(self) -> None:
+        """SIGKILL the master and its worker at once, as a host losing the process would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=STARTUP_SECONDS)
+
     def _reap_group(self) -> None:
         # A worker outliving its master would keep the socket: make sure the group is gone.
         try:
