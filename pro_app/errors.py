@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .questionnaires.unavailable import is_patient_request, retry_page
+
 log = logging.getLogger("pro_app.errors")
 UNTRANSLATED = (429,)
 
@@ -43,8 +45,9 @@ def _http_error(error: HTTPException):
 
 
 def _database_unavailable(error: OperationalError):
+    """503; a patient's page keeps what was posted and offers to send it again."""
     log.error("database unavailable: %s", type(error).__name__)
-    return _render(503)
+    return retry_page() if is_patient_request() else _render(503)
 
 
 def _unexpected(error: Exception):

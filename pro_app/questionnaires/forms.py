@@ -29,7 +29,9 @@ from ..config import SUPPORTED_LOCALES
 from .services import page_items
 
 ACTIONS = ("next", "back", "skip", "stay")
-_CONTROL_FIELDS = ("page_key", "action", "lang")
+# `page_lang` is the language the page was shown in: when the database is down, it is the only
+# way to know the patient's language (see `unavailable.py`); the save itself ignores it.
+_CONTROL_FIELDS = ("page_key", "action", "lang", "page_lang")
 _SHOWN_CHARS = 12
 
 
@@ -62,6 +64,7 @@ def parse_page(form, token_hash: str, number: int) -> PagePost:
         if len(form.getlist(name)) > 1:
             raise AnswerError(_("The form contains “%(field)s” more than once.", field=_shown(name)))
     answers = {item.number: _value(item, form[item.id]) for code, item in items.items() if code in form}
+    _language(form.get("page_lang"))
     return PagePost(answers, _action(form.get("action", "next")), _language(form.get("lang")))
 
 

@@ -23,6 +23,7 @@ def _saved_count():
     ("q31", "1", "Le formulaire contient « q31 », qui n&#39;est pas une question de cette page."),
     ("action", "submit", "Bouton inconnu : « submit »."),
     ("lang", "de", "Langue inconnue : « de »."),
+    ("page_lang", "de", "Langue inconnue : « de »."),
 ])
 def test_a_forged_or_out_of_range_field_is_refused_and_nothing_saved(patient, field, value, message):
     patient.start()
