@@ -18,6 +18,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..patients.models import Patient
 from ..questionnaires.models import Administration
+from ..schedule.models import Visit
 from ..study.models import Site
 
 READ_PATIENTS = ("nurse", "investigator", "data_manager")
@@ -76,3 +77,17 @@ def require_administration_access(administration_id: int, instrument: str | None
         abort(404)
     require_patient_access(administration.visit.patient_id, user)
     return administration
+
+
+def require_visit_access(visit_id: int, user=None, *, for_update: bool = False) -> Visit:
+    """The visit when its patient is visible to the user, else 404.
+
+    ``for_update`` locks the row until the commit (PostgreSQL), so two identical posts racing
+    each other change the visit once: the second sees the first's result.
+    """
+    query = db.select(Visit).where(Visit.id == visit_id)
+    visit = db.session.scalar(query.with_for_update() if for_update else query)
+    if visit is None:
+        abort(404)
+    require_patient_access(visit.patient_id, user)
+    return visit
