@@ -1,11 +1,11 @@
 """Views that change a patient: corrections, leaving follow-up, a visit not done, resending a link."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..schedule.transitions import VisitError, mark_visit_not_done, not_done_refusal
+from ..schedule.transitions import VisitError, lock_for_change, mark_visit_not_done, not_done_refusal
 from ..staff.access import (CHANGE_PATIENTS, require_administration_access, require_patient_access,
                             require_visit_access)
 from ..staff.auth import roles_required
@@ -79,8 +79,10 @@ def status(patient_id: int):
 @bp.route("/visits/<int:visit_id>/not-done", methods=["GET", "POST"])
 @roles_required(*CHANGE_PATIENTS)
 def visit_not_done(visit_id: int):
-    visit = require_visit_access(visit_id, for_update=request.method == "POST")
+    visit = require_visit_access(visit_id)
     form = NotDoneForm()
+    if form.is_submitted():
+        lock_for_change(visit)
     refusal = not_done_refusal(visit)
     if refusal is None and form.validate_on_submit():
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
@@ -86,6 +87,17 @@ def flag_treatment_timing(visit: Visit, protocol: Protocol | None = None) -> Non
         record("visit_timing", "visit", visit.id, field="timing_flag", old=visit.timing_flag, new=flag,
                patient_id=visit.patient_id)
         visit.timing_flag = flag
+
+
+def lock_for_change(visit: Visit) -> None:
+    """Take the visit's row lock (PostgreSQL) or the write lock (SQLite), then read its status again.
+
+    Two identical posts racing each other then change the visit once: the second waits for the
+    first to commit and sees its result. Held until the request commits or rolls back.
+    """
+    db.session.execute(update(Visit).where(Visit.id == visit.id).values(status=Visit.status)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(visit, ["status", "status_reason"])
 
 
 def not_done_refusal(visit: Visit) -> str | None:

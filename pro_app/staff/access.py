@@ -79,14 +79,9 @@ def require_administration_access(administration_id: int, instrument: str | None
     return administration
 
 
-def require_visit_access(visit_id: int, user=None, *, for_update: bool = False) -> Visit:
-    """The visit when its patient is visible to the user, else 404.
-
-    ``for_update`` locks the row until the commit (PostgreSQL), so two identical posts racing
-    each other change the visit once: the second sees the first's result.
-    """
-    query = db.select(Visit).where(Visit.id == visit_id)
-    visit = db.session.scalar(query.with_for_update() if for_update else query)
+def require_visit_access(visit_id: int, user=None) -> Visit:
+    """The visit when its patient is visible to the user, else 404."""
+    visit = db.session.get(Visit, visit_id)
     if visit is None:
         abort(404)
     require_patient_access(visit.patient_id, user)

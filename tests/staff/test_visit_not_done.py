@@ -1,4 +1,6 @@
 """Staff mark a visit not done with a reason: its messages stop, the audit trail keeps the reason."""
+import threading
+
 import pytest
 
 from pro_app.audit.models import AuditEntry
@@ -117,6 +119,24 @@ def test_a_double_submit_changes_the_visit_once(client, nurse, patient):
     again = post(client, _url(baseline) + "?lang=en", {"reason": "Another reason"})
     assert again.status_code == 409 and "This visit is already marked not done." in html(again)
     assert fresh(baseline).status_reason == REASON and len(_not_done_entries()) == 1
+
+
+def test_two_posts_at_the_same_moment_change_the_visit_once(app, nurse, patient):
+    baseline = visit_of(patient)
+    clients = [sign_in(app.test_client(), nurse) for _ in range(3)]
+    barrier, results = threading.Barrier(len(clients)), []
+
+    def tab(client):
+        barrier.wait()
+        results.append(post(client, _url(baseline), {"reason": REASON}).status_code)
+
+    threads = [threading.Thread(target=tab, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [303, 409, 409]
+    assert len(_not_done_entries()) == 1
 
 
 def test_an_unknown_visit_is_a_404(client, nurse, patient):
