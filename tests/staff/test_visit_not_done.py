@@ -68,8 +68,8 @@ def test_the_reason_is_audited_once_with_the_nurse_as_actor(client, nurse, patie
     baseline = visit_of(patient)
     post(client, _url(baseline), {"reason": REASON})
     [entry] = _not_done_entries()
-    assert (entry.entity_id, entry.old_value, entry.reason, entry.actor_id) == (str(baseline.id), "open", REASON, nurse.id)
-    assert entry.patient_id == patient.id
+    assert (entry.entity_id, entry.patient_id) == (str(baseline.id), patient.id)
+    assert (entry.old_value, entry.reason, entry.actor_id) == ("open", REASON, nurse.id)
 
 
 def test_marking_not_done_cancels_the_visits_messages_and_links_and_nothing_is_sent(client, nurse, patient):
