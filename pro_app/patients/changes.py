@@ -1,18 +1,20 @@
-"""Views that change a patient: corrections, leaving follow-up, resending a link."""
+"""Views that change a patient: corrections, leaving follow-up, a visit not done, resending a link."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..staff.access import CHANGE_PATIENTS, require_administration_access, require_patient_access
+from ..schedule.transitions import VisitError, lock_for_change, mark_visit_not_done, not_done_refusal
+from ..staff.access import (CHANGE_PATIENTS, require_administration_access, require_patient_access,
+                            require_visit_access)
 from ..staff.auth import roles_required
 from ..staff.editing import check_version, conflicts_as_409
 from ..staff.errors import show_on_form
 from ..study.services import current_protocol
 from .corrections import Details, correct_patient
-from .forms import NOT_RECORDED, CorrectionForm, StatusForm
-from .labels import PATIENT_STATUS, study_time
+from .forms import NOT_RECORDED, CorrectionForm, NotDoneForm, StatusForm
+from .labels import PATIENT_STATUS, study_time, visit_label
 from .resend import resend_link
 from .routes import bp, prepare_details_form
 from .services import PatientError, check_details, date_warnings
@@ -72,6 +74,28 @@ def status(patient_id: int):
             except PatientError as error:
                 show_on_form(form, error)
     return render_template("patients/status.html", form=form, patient=patient), 400 if form.errors else 200
+
+
+@bp.route("/visits/<int:visit_id>/not-done", methods=["GET", "POST"])
+@roles_required(*CHANGE_PATIENTS)
+def visit_not_done(visit_id: int):
+    visit = require_visit_access(visit_id)
+    form = NotDoneForm()
+    if form.is_submitted():
+        lock_for_change(visit)
+    refusal = not_done_refusal(visit)
+    if refusal is None and form.validate_on_submit():
+        try:
+            mark_visit_not_done(visit, form.reason.data)
+            db.session.commit()
+            flash(_("%(visit)s of %(code)s is marked not done; its planned text messages are cancelled.",
+                    visit=visit_label(visit.code), code=visit.patient.study_code), "success")
+            return redirect(url_for("patients.detail", patient_id=visit.patient_id, _anchor="visits"), 303)
+        except VisitError as error:
+            show_on_form(form, error)
+    status = 409 if refusal else 400 if form.errors else 200
+    return render_template("patients/not_done.html", form=form, visit=visit, patient=visit.patient,
+                           refusal=_(refusal) if refusal else None), status
 
 
 @bp.route("/administrations/<int:administration_id>/resend", methods=["POST"])

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..schedule.transitions import REASON_MAX_LENGTH
 from ..staff.forms import options
 from .labels import EDUCATION, LANGUAGE
 from .status import LEAVING_STATUSES
@@ -51,3 +52,9 @@ class StatusForm(FlaskForm):
                            description=_l("Kept in the audit trail."))
     confirm = BooleanField(_l("I understand that every planned text message and visit of this patient is "
                               "cancelled"), validators=[DataRequired()])
+
+
+class NotDoneForm(FlaskForm):
+    reason = TextAreaField(_l("Why the visit is not done"),
+                           validators=[DataRequired(), Length(max=REASON_MAX_LENGTH)],
+                           description=_l("Shown on the patient's page and kept in the audit trail."))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..schedule.transitions import not_done_refusal
 from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, require_patient_access,
                             require_patient_by_code, visible_sites)
 from ..staff.auth import roles_required
@@ -37,7 +38,7 @@ def study_today():
 @bp.context_processor
 def _helpers() -> dict:
     return {"may_change": may_change_patients(current_user), "resend_problem": resend_problem,
-            "window_open": window_open}
+            "window_open": window_open, "may_mark_not_done": lambda visit: not_done_refusal(visit) is None}
 
 
 @bp.route("/")

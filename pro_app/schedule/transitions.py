@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
@@ -17,19 +18,22 @@ from ..extensions import db
 from ..messaging.models import OutboundMessage
 from ..messaging.services import cancel_administration_messages, cancel_messages
 from ..protocol import Protocol
+from ..staff.errors import N_, FieldError
 from .calendar import local_time
 from .models import Visit
 
 AFTER_TREATMENT_START = "after_treatment_start"
 NOT_DONE_FROM = ("upcoming", "open", "missed", "partial")
+REASON_MAX_LENGTH = 500  # visit.status_reason
+NOT_DONE_REFUSALS = {
+    "completed": N_("Every questionnaire of this visit was submitted: a completed visit cannot be marked not done."),
+    "not_done": N_("This visit is already marked not done."),
+    "cancelled": N_("This visit was cancelled when the patient left follow-up; it cannot be marked not done."),
+}
 
 
-class VisitError(ValueError):
+class VisitError(FieldError):
     """A transition that the visit's current status does not allow; ``field`` names the input."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
 
 
 def status_on(visit: Visit, today: date) -> str:
@@ -85,15 +89,35 @@ def flag_treatment_timing(visit: Visit, protocol: Protocol | None = None) -> Non
         visit.timing_flag = flag
 
 
+def lock_for_change(visit: Visit) -> None:
+    """Take the visit's row lock (PostgreSQL) or the write lock (SQLite), then read its status again.
+
+    Two identical posts racing each other then change the visit once: the second waits for the
+    first to commit and sees its result. Held until the request commits or rolls back.
+    """
+    db.session.execute(update(Visit).where(Visit.id == visit.id).values(status=Visit.status)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(visit, ["status", "status_reason"])
+
+
+def not_done_refusal(visit: Visit) -> str | None:
+    """Why staff cannot mark this visit not done (a msgid to translate), or None when they can."""
+    if visit.status in NOT_DONE_FROM:
+        return None
+    return NOT_DONE_REFUSALS.get(visit.status, N_("This visit cannot be marked not done."))
+
+
 def mark_visit_not_done(visit: Visit, reason: str, now: datetime | None = None) -> None:
     """Staff record that a visit will not take place (or not fully), with the reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise VisitError("reason", "a reason is required")
-    if len(reason) > 500:
-        raise VisitError("reason", "at most 500 characters")
-    if visit.status not in NOT_DONE_FROM:
-        raise VisitError("status", f"a {visit.status} visit cannot be marked not done")
+        raise VisitError("reason", N_("Give the reason why this visit is not done; it is kept in the audit trail."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise VisitError("reason", N_("The reason is too long: at most %(limit)d characters."),
+                         limit=REASON_MAX_LENGTH)
+    refusal = not_done_refusal(visit)
+    if refusal:
+        raise VisitError("status", refusal)
     _set_status(visit, "not_done", reason=reason, now=now or utcnow())
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..patients.models import Patient
 from ..questionnaires.models import Administration
+from ..schedule.models import Visit
 from ..study.models import Site
 
 READ_PATIENTS = ("nurse", "investigator", "data_manager")
@@ -76,3 +77,12 @@ def require_administration_access(administration_id: int, instrument: str | None
         abort(404)
     require_patient_access(administration.visit.patient_id, user)
     return administration
+
+
+def require_visit_access(visit_id: int, user=None) -> Visit:
+    """The visit when its patient is visible to the user, else 404."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        abort(404)
+    require_patient_access(visit.patient_id, user)
+    return visit

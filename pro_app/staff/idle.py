@@ -10,7 +10,8 @@ colleague still gets the conflict page, because the kept form carries its versio
 
 Passwords are never kept. A kept form is deleted in the transaction of the view that accepts
 it (so a refused or conflicting post leaves it available), when discarded, or after a day.
-Patient pages (``/q/``), the API and webhooks have no staff session to time out.
+Patient pages (``/q/``), the API and webhooks have no staff session to time out. Tablet
+mode's start page lives under ``/q/`` but is a staff page, so it times out like any other.
 """
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ KEPT_FIELD = "_kept_form"
 NEVER_KEPT = ("csrf_token", "password", KEPT_FIELD)
 KEPT_FOR = timedelta(days=1)
 EXEMPT_PREFIXES = ("/q/", "/api/", "/webhooks/", "/static/", "/healthz")
+# Staff pages inside an exempt prefix: a nurse starting tablet mode (questionnaires.tablet).
+STAFF_PREFIXES = ("/q/tablet/start/",)
 
 
 def _limit_seconds() -> int:
@@ -42,9 +45,13 @@ def mark_active() -> None:
     session[SEEN_AT] = time.time()
 
 
+def is_staff_page(path: str) -> bool:
+    return path.startswith(STAFF_PREFIXES) or not path.startswith(EXEMPT_PREFIXES)
+
+
 def enforce_idle_timeout():
     """before_request: sign out an idle staff user; keep the form they were posting."""
-    if not current_user.is_authenticated or request.path.startswith(EXEMPT_PREFIXES):
+    if not current_user.is_authenticated or not is_staff_page(request.path):
         return None
     now, seen_at = time.time(), session.get(SEEN_AT)
     if seen_at is not None and now - seen_at > _limit_seconds():

@@ -1,5 +1,6 @@
 """The other staff pages, in both languages at tablet size: accounts, corrections, end of follow-up,
-error states of an MMSE section, and the page that brings back a form kept at an idle sign-out."""
+error states of an MMSE section, the page that brings back a form kept at an idle sign-out, and
+marking a visit not done."""
 import pytest
 
 from tests.browser.conftest import axe_violations
@@ -50,4 +51,25 @@ def test_patient_change_pages_and_mmse_errors_are_accessible(tablet_page, make, 
     tablet_page.check("input[name=orient_time_1][value=na]")
     tablet_page.click("button[name=go][value=stay]")
     assert tablet_page.locator("#orient_time_1__reason-error").is_visible()
+    assert axe_violations(tablet_page) == []
+
+
+def test_a_nurse_marks_a_visit_not_done_on_the_tablet(tablet_page, make):
+    nurse = make.staff(role="nurse", site_code="01")
+    patient = make.patient(study_code="STEP-01-050")
+    baseline = next(v for v in patient.visits if v.code == "baseline")
+    _sign_in(tablet_page, nurse, "en")
+    _accessible(tablet_page, f"/patients/{patient.id}")
+    tablet_page.click(f"a[href$='/visits/{baseline.id}/not-done']")
+    tablet_page.wait_for_url(f"**/visits/{baseline.id}/not-done")
+    assert axe_violations(tablet_page) == []
+    tablet_page.click("main form button[type=submit]")  # no reason: the error sits next to the field
+    assert tablet_page.locator("#reason-error").is_visible()
+    assert axe_violations(tablet_page) == []
+    tablet_page.fill("#reason", "Hospitalised during the whole window")
+    tablet_page.click("main form button[type=submit]")
+    tablet_page.wait_for_url(f"**/patients/{patient.id}#visits")
+    row = tablet_page.locator("#visits + .table-wrap tbody tr").first
+    assert "Not done" in row.inner_text() and "Reason: Hospitalised during the whole window" in row.inner_text()
+    assert tablet_page.locator(".flash-success").is_visible()
     assert axe_violations(tablet_page) == []

@@ -1,11 +1,14 @@
 """Clinic tablet mode: the nurse hands over, the patient answers, the tablet locks."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from pro_app.audit.models import AuditEntry
 from pro_app.extensions import db
 from pro_app.questionnaires.models import Administration
+from pro_app.staff.idle import SEEN_AT
 from tests.questionnaires.conftest import Patient, csrf_token
 
 
@@ -78,3 +81,30 @@ def test_giving_the_tablet_back_mid_way_locks_it(client, make, login, patient_li
     locked = client.get("/q/tablet/locked")
     assert locked.status_code == 200 and "Merci :" not in locked.get_data(as_text=True)
     assert "/q/tablet/locked" not in client.get(tablet.url("/page/1")).get_data(as_text=True)
+
+
+def _go_idle(client, minutes: float) -> None:
+    with client.session_transaction() as session:
+        session[SEEN_AT] = time.time() - minutes * 60
+
+
+def test_the_handover_page_signs_an_idle_nurse_out(client, make, login, patient_link):
+    administration = patient_link[1]
+    login(make.staff(role="nurse", site_code="01"))
+    page = client.get(_start_url(administration)).get_data(as_text=True)
+    _go_idle(client, 31)
+    response = client.post(_start_url(administration), data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302 and "/staff/login?next=/staff/resume/" in response.location
+    assert client.get(_start_url(administration)).status_code == 302  # signed out: sign in again first
+    db.session.expire_all()
+    assert db.session.get(Administration, administration.id).mode == "phone"  # nothing handed over
+    assert db.session.scalar(db.select(AuditEntry).filter_by(action="hand_over_tablet")) is None
+
+
+def test_a_patient_page_never_times_out_even_beside_an_idle_staff_session(client, make, login, patient):
+    login(make.staff(role="nurse", site_code="01"))
+    patient.start()
+    _go_idle(client, 60)
+    assert patient.answer(1, {item: 2 for item in range(1, 6)}).status_code == 303  # the answers are saved
+    _go_idle(client, 60)
+    assert client.get(patient.url("/page/2")).status_code == 200
