@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import unavailable
+from tests.support.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -83,3 +84,12 @@ def axe_violations(page) -> list:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_staff(page, user, lang: str) -> None:
+    """Sign a staff member in through the login page, in the given language."""
+    page.goto(f"/staff/login?lang={lang}")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/")

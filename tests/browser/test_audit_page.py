@@ -3,18 +3,9 @@ import pytest
 
 from pro_app.audit.services import Actor, record
 from pro_app.extensions import db
-from tests.browser.conftest import axe_violations, screenshot
-from tests.support.factories import PASSWORD
+from tests.browser.conftest import axe_violations, screenshot, sign_in_staff
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user, lang: str) -> None:
-    page.goto(f"/staff/login?lang={lang}")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _no_horizontal_overflow(page) -> None:
@@ -29,7 +20,7 @@ def test_audit_page_with_entries_and_a_filter_error(tablet_page, make, lang):
     record("correct", "patient", patient.id, field="language", old="fr", new="en", patient_id=patient.id,
            reason="x" * 300, actor=Actor("staff", nurse.id, "nurse"))
     db.session.commit()
-    _sign_in(tablet_page, manager, lang)
+    sign_in_staff(tablet_page, manager, lang)
     tablet_page.click("main a[href='/audit/']")
     assert tablet_page.locator("table.audit-table tbody tr").count() >= 3
     assert axe_violations(tablet_page) == []
@@ -43,7 +34,7 @@ def test_audit_page_with_entries_and_a_filter_error(tablet_page, make, lang):
 
 
 def test_audit_page_fits_a_phone(phone_page, make):
-    _sign_in(phone_page, make.staff(role="admin", site_code=None), "fr")
+    sign_in_staff(phone_page, make.staff(role="admin", site_code=None), "fr")
     phone_page.goto("/audit/")
     _no_horizontal_overflow(phone_page)
     assert axe_violations(phone_page) == []

@@ -2,9 +2,8 @@
 no console errors (nothing blocked by the content security policy), phones included."""
 import pytest
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot, sign_in_staff
 from tests.exports.study import build_small_study
-from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +17,7 @@ def _sign_in(page, user, lang: str) -> list[str]:
     problems = []  # what the content security policy refused (inline styles, scripts, assets)
     page.on("console", lambda message: problems.append(message.text)
             if message.type == "error" and "Refused" in message.text else None)
-    page.goto(f"/staff/login?lang={lang}")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in_staff(page, user, lang)
     return problems
 
 

@@ -7,7 +7,7 @@ import pytest
 from pro_app.extensions import db
 from pro_app.instruments.mmse import SECTIONS
 from pro_app.patients.models import Patient
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot, sign_in_staff
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -21,10 +21,7 @@ def _accessible(page) -> None:
 def _sign_in(page, nurse, lang: str) -> None:
     page.goto(f"/staff/login?lang={lang}")
     _accessible(page)
-    page.fill("#email", nurse.email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in_staff(page, nurse, lang)
 
 
 def _register(page, code: str) -> None:

@@ -3,18 +3,9 @@ error states of an MMSE section, the page that brings back a form kept at an idl
 marking a visit not done."""
 import pytest
 
-from tests.browser.conftest import axe_violations
-from tests.support.factories import PASSWORD
+from tests.browser.conftest import axe_violations, sign_in_staff
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user, lang: str) -> None:
-    page.goto(f"/staff/login?lang={lang}")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _accessible(page, path: str, status: int = 200) -> str:
@@ -28,7 +19,7 @@ def _accessible(page, path: str, status: int = 200) -> str:
 def test_account_pages_are_accessible(tablet_page, make, lang):
     admin = make.staff(role="admin", site_code=None)
     nurse = make.staff(role="nurse", site_code="01")
-    _sign_in(tablet_page, admin, lang)
+    sign_in_staff(tablet_page, admin, lang)
     for path in ("/staff/accounts/", "/staff/accounts/new", f"/staff/accounts/{nurse.id}"):
         _accessible(tablet_page, path)
     tablet_page.goto("/staff/accounts/new")
@@ -42,7 +33,7 @@ def test_patient_change_pages_and_mmse_errors_are_accessible(tablet_page, make, 
     nurse = make.staff(role="nurse", site_code="01")
     patient = make.patient(education_level="primary_certificate")
     mmse = next(v for v in patient.visits if v.code == "baseline").administration("mmse")
-    _sign_in(tablet_page, nurse, lang)
+    sign_in_staff(tablet_page, nurse, lang)
     _accessible(tablet_page, f"/patients/{patient.id}/correct")
     _accessible(tablet_page, f"/patients/{patient.id}/status")
     tablet_page.goto(f"/mmse/{mmse.id}")
@@ -54,11 +45,15 @@ def test_patient_change_pages_and_mmse_errors_are_accessible(tablet_page, make, 
     assert axe_violations(tablet_page) == []
 
 
-def test_a_nurse_marks_a_visit_not_done_on_the_tablet(tablet_page, make):
+NOT_DONE = {"en": ("Not done", "Reason: "), "fr": ("Non faite", "Motif : ")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_nurse_marks_a_visit_not_done_on_the_tablet(tablet_page, make, lang):
     nurse = make.staff(role="nurse", site_code="01")
-    patient = make.patient(study_code="STEP-01-050")
+    patient = make.patient()
     baseline = next(v for v in patient.visits if v.code == "baseline")
-    _sign_in(tablet_page, nurse, "en")
+    sign_in_staff(tablet_page, nurse, lang)
     _accessible(tablet_page, f"/patients/{patient.id}")
     tablet_page.click(f"a[href$='/visits/{baseline.id}/not-done']")
     tablet_page.wait_for_url(f"**/visits/{baseline.id}/not-done")
@@ -69,7 +64,8 @@ def test_a_nurse_marks_a_visit_not_done_on_the_tablet(tablet_page, make):
     tablet_page.fill("#reason", "Hospitalised during the whole window")
     tablet_page.click("main form button[type=submit]")
     tablet_page.wait_for_url(f"**/patients/{patient.id}#visits")
-    row = tablet_page.locator("#visits + .table-wrap tbody tr").first
-    assert "Not done" in row.inner_text() and "Reason: Hospitalised during the whole window" in row.inner_text()
+    row = tablet_page.locator("#visits + .table-wrap tbody tr").first.inner_text()
+    status, reason = NOT_DONE[lang]
+    assert status in row and f"{reason}Hospitalised during the whole window" in row
     assert tablet_page.locator(".flash-success").is_visible()
     assert axe_violations(tablet_page) == []
