@@ -7,14 +7,7 @@ from pro_app.audit.models import AuditEntry
 from pro_app.extensions import db
 from pro_app.messaging.models import OutboundMessage
 from pro_app.privacy import decrypt_phone
-from tests.staff.web import fresh, html, post, sign_in, visit_of
-
-
-@pytest.fixture
-def nurse(client, make):
-    user = make.staff(role="nurse", site_code="01")
-    sign_in(client, user)
-    return user
+from tests.staff.web import fresh, html, post, visit_of
 
 
 @pytest.fixture

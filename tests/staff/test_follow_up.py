@@ -10,14 +10,7 @@ from pro_app.messaging.models import OutboundMessage
 from pro_app.patients.models import Patient
 from pro_app.questionnaires.links import issue_link, lookup
 from pro_app.schedule.services import advance_visit_states
-from tests.staff.web import fresh, html, post, sign_in, visit_of
-
-
-@pytest.fixture
-def nurse(client, make):
-    user = make.staff(role="nurse", site_code="01")
-    sign_in(client, user)
-    return user
+from tests.staff.web import fresh, html, post, visit_of
 
 
 def _messages(patient):

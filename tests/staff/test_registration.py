@@ -8,16 +8,9 @@ from pro_app.audit.models import AuditEntry
 from pro_app.extensions import db
 from pro_app.patients.models import Patient
 from pro_app.privacy import decrypt_phone
-from tests.staff.web import html, post, sign_in
+from tests.staff.web import html, post
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def nurse(client, make):
-    user = make.staff(role="nurse", site_code="01")
-    sign_in(client, user)
-    return user
 
 
 def _form(**changes) -> dict:

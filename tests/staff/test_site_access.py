@@ -12,13 +12,6 @@ def other_site_patient(make):
     return make.patient(study_code="STEP-02-007", site_code="02")
 
 
-@pytest.fixture
-def nurse(client, make):
-    user = make.staff(role="nurse", site_code="01")
-    sign_in(client, user)
-    return user
-
-
 def _audit_actions() -> list[str]:
     return list(db.session.scalars(db.select(AuditEntry.action)))
 

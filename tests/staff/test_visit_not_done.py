@@ -15,13 +15,6 @@ REASON = "Hospitalised during the whole window <b>ICU</b>"
 
 
 @pytest.fixture
-def nurse(client, make):
-    user = make.staff(role="nurse", site_code="01")
-    sign_in(client, user)
-    return user
-
-
-@pytest.fixture
 def patient(make):
     return make.patient(study_code="STEP-01-040")
 

@@ -1,0 +1,12 @@
+"""Fixtures shared by the staff tests."""
+import pytest
+
+from tests.staff.web import sign_in
+
+
+@pytest.fixture
+def nurse(client, make):
+    """A research nurse of site 01, signed in on the test client."""
+    user = make.staff(role="nurse", site_code="01")
+    sign_in(client, user)
+    return user
