@@ -31,7 +31,7 @@ from .services import page_items
 ACTIONS = ("next", "back", "skip", "stay")
 # `page_lang` is the language the page was shown in: when the database is down, it is the only
 # way to know the patient's language (see `unavailable.py`); the save itself ignores it.
-_CONTROL_FIELDS = ("page_key", "action", "lang", "page_lang")
+CONTROL_FIELDS = ("page_key", "action", "lang", "page_lang")
 _SHOWN_CHARS = 12
 
 
@@ -58,7 +58,7 @@ def parse_page(form, token_hash: str, number: int) -> PagePost:
                             "Please go back to the page and answer again."))
     items = {item.id: item for item in page_items(number)}
     for name in form:
-        if name not in items and name not in _CONTROL_FIELDS:
+        if name not in items and name not in CONTROL_FIELDS:
             raise AnswerError(_("The form contains “%(field)s”, which is not a question of this page.",
                                 field=_shown(name)))
         if len(form.getlist(name)) > 1:

@@ -17,9 +17,9 @@ from flask import g, make_response, render_template, request
 from flask_babel import refresh
 
 from ..config import SUPPORTED_LOCALES
+from .forms import CONTROL_FIELDS
 from .services import PAGE_COUNT, page_items
 
-CONTROL_FIELDS = ("page_key", "action", "lang", "page_lang")
 MAX_VALUE_CHARS = 64
 RETRY_AFTER_SECONDS = 10
 
