@@ -19,9 +19,25 @@ TABLET = {"width": 1024, "height": 768}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+def _body_read_before_sending(app):
+    """Werkzeug's development server closes a response only after draining the socket, and a
+    browser that drops the connection (a navigation cancelling a script's download) makes that
+    drain raise first: the static file is left to the garbage collector, whose ResourceWarning
+    then fails whichever test runs. Reading the body and closing the response here, before
+    anything is sent, leaves nothing open."""
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+    return wsgi
+
+
 class LiveServer:
     def __init__(self, app):
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, _body_read_before_sending(app), threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
