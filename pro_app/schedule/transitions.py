@@ -57,7 +57,9 @@ def refresh_visit_status(visit: Visit, today: date, now: datetime | None = None)
 def advance_visit_states(today: date, now: datetime | None = None) -> int:
     """Open visits whose window has begun; complete, or close as partial or missed, the others."""
     now = now or utcnow()
-    visits = db.session.scalars(db.select(Visit).where(Visit.status.in_(("upcoming", "open")))
+    unfinished = Visit.status.in_(("upcoming", "open"))
+    _lock_visits(unfinished)
+    visits = db.session.scalars(db.select(Visit).where(unfinished)
                                 .options(selectinload(Visit.administrations))).all()
     changed = sum(refresh_visit_status(visit, today, now) for visit in visits)
     db.session.flush()
@@ -95,9 +97,15 @@ def lock_for_change(visit: Visit) -> None:
     Two identical posts racing each other then change the visit once: the second waits for the
     first to commit and sees its result. Held until the request commits or rolls back.
     """
-    db.session.execute(update(Visit).where(Visit.id == visit.id).values(status=Visit.status)
-                       .execution_options(synchronize_session=False))
+    _lock_visits(Visit.id == visit.id)
     db.session.refresh(visit, ["status", "status_reason"])
+
+
+def _lock_visits(condition) -> None:
+    """A no-op UPDATE: row locks on PostgreSQL (waiting for, then re-checking, rows another
+    transaction is changing), the write lock on SQLite; what is read next is then current."""
+    db.session.execute(update(Visit).where(condition).values(status=Visit.status)
+                       .execution_options(synchronize_session=False))
 
 
 def not_done_refusal(visit: Visit) -> str | None:

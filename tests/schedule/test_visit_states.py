@@ -1,4 +1,5 @@
 """Visit status transitions: dates, submissions, staff decisions; every change audited."""
+import threading
 from datetime import date, datetime
 
 import pytest
@@ -6,9 +7,10 @@ import pytest
 from pro_app.audit.models import AuditEntry
 from pro_app.extensions import db
 from pro_app.messaging.models import OutboundMessage
+from pro_app.schedule.models import Visit
 from pro_app.schedule.services import advance_visit_states
-from pro_app.schedule.transitions import (VisitError, cancel_patient_visits, mark_visit_not_done,
-                                          on_administration_submitted)
+from pro_app.schedule.transitions import (VisitError, cancel_patient_visits, lock_for_change,
+                                          mark_visit_not_done, on_administration_submitted)
 from tests.schedule.conftest import submit
 
 INCLUSION, RADIOTHERAPY = date(2026, 3, 2), date(2026, 3, 16)  # baseline window 2 to 16 March
@@ -135,3 +137,40 @@ def test_leaving_the_study_cancels_the_visits_to_come_and_their_messages(enrol):
     assert [v.status for v in patient.visits] == ["completed"] + ["cancelled"] * 4
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboundMessage)
                              .filter_by(status="pending")) == 0
+
+
+def test_the_daily_job_waits_for_a_nurse_changing_a_visit_and_keeps_her_decision(app, enrol):
+    """The nurse's transaction holds the visit when the job starts; the job must not overwrite it."""
+    patient = enrol(BEFORE, INCLUSION, RADIOTHERAPY)
+    advance_visit_states(date(2026, 3, 2))
+    baseline_id = visit(patient, "baseline").id
+    db.session.commit()
+    nurse_holds_the_visit, nurse_may_commit = threading.Event(), threading.Event()
+
+    def nurse():
+        with app.app_context():
+            baseline = db.session.get(Visit, baseline_id)
+            lock_for_change(baseline)
+            mark_visit_not_done(baseline, "Hospitalised during the whole window")
+            db.session.flush()
+            nurse_holds_the_visit.set()
+            nurse_may_commit.wait(10)
+            db.session.commit()
+
+    def daily_job():
+        with app.app_context():
+            advance_visit_states(date(2026, 3, 17))  # the window has closed: "missed" unless decided
+            db.session.commit()
+
+    nurse_thread = threading.Thread(target=nurse)
+    nurse_thread.start()
+    assert nurse_holds_the_visit.wait(10)
+    job_thread = threading.Thread(target=daily_job)
+    job_thread.start()
+    job_thread.join(0.5)
+    nurse_may_commit.set()
+    for thread in (nurse_thread, job_thread):
+        thread.join(30)
+    db.session.expire_all()
+    assert db.session.get(Visit, baseline_id).status == "not_done"
+    assert audited(baseline_id) == [("upcoming", "open"), ("open", "not_done")]
