@@ -42,6 +42,9 @@ class Settings:
     rate_limit_storage_uri: str
     idle_logout_minutes: int
     trusted_proxy_count: int = 0
+    database_pool_size: int = 5
+    database_max_overflow: int = 5
+    database_pool_timeout_seconds: float = 10.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -82,6 +85,9 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
         rate_limit_storage_uri=_env(environ, "RATE_LIMIT_STORAGE_URI", "memory://"),
         idle_logout_minutes=int(_number(environ, "IDLE_LOGOUT_MINUTES", "30")),
         trusted_proxy_count=int(_number(environ, "TRUSTED_PROXY_COUNT", "0")),
+        database_pool_size=int(_number(environ, "DATABASE_POOL_SIZE", "5")),
+        database_max_overflow=int(_number(environ, "DATABASE_MAX_OVERFLOW", "5")),
+        database_pool_timeout_seconds=_number(environ, "DATABASE_POOL_TIMEOUT_SECONDS", "10"),
     )
     validate(settings)
     return settings
@@ -119,6 +125,16 @@ def validate(s: Settings) -> None:
         raise ConfigError("TRUSTED_PROXY_COUNT: the number of reverse proxies in front of the app, 0 to 5")
     if s.idle_logout_minutes < 1:
         raise ConfigError("IDLE_LOGOUT_MINUTES: must be at least 1")
+    _validate_pool(s)
+
+
+def _validate_pool(s: Settings) -> None:
+    if s.database_pool_size < 1:
+        raise ConfigError("DATABASE_POOL_SIZE: must be at least 1")
+    if s.database_max_overflow < 0:
+        raise ConfigError("DATABASE_MAX_OVERFLOW: must be 0 or more")
+    if s.database_pool_timeout_seconds <= 0:
+        raise ConfigError("DATABASE_POOL_TIMEOUT_SECONDS: must be more than 0")
 
 
 def _validate_database_url(url: str) -> None:

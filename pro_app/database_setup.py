@@ -31,7 +31,8 @@ def _driver_url(url: str) -> str:
 def _engine_options(settings: Settings) -> dict:
     if settings.is_sqlite:
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    return {"pool_pre_ping": True, "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow, "pool_timeout": settings.database_pool_timeout_seconds}
 
 
 @event.listens_for(Engine, "connect")

@@ -5,7 +5,8 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from .questionnaires.unavailable import is_patient_request, retry_page
@@ -17,7 +18,8 @@ UNTRANSLATED = (429,)
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _database_unavailable)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(unavailable, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -44,7 +46,7 @@ def _http_error(error: HTTPException):
     return _render(code, custom if code < 500 and code not in UNTRANSLATED else None)
 
 
-def _database_unavailable(error: OperationalError):
+def _database_unavailable(error: OperationalError | InterfaceError | PoolTimeoutError):
     """503; a patient's page keeps what was posted and offers to send it again."""
     log.error("database unavailable: %s", type(error).__name__)
     return retry_page() if is_patient_request() else _render(503)

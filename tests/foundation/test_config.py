@@ -30,6 +30,10 @@ def test_defaults_are_the_embedded_setup():
     ({"PRO_APP_ENV": "production"}, "SECRET_KEY"),
     ({"PRO_APP_ENV": "production", "SECRET_KEY": "x" * 40}, "PHONE_ENCRYPTION_KEY"),
     ({"TWILIO_TIMEOUT_SECONDS": "soon"}, "TWILIO_TIMEOUT_SECONDS"),
+    ({"DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
+    ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
+    ({"DATABASE_MAX_OVERFLOW": "-1"}, "DATABASE_MAX_OVERFLOW"),
+    ({"DATABASE_POOL_TIMEOUT_SECONDS": "0"}, "DATABASE_POOL_TIMEOUT_SECONDS"),
 ])
 def test_a_wrong_setting_is_named(env, setting):
     with pytest.raises(ConfigError, match=setting):

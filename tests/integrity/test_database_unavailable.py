@@ -8,11 +8,14 @@ replaced. Once the forwarder lets connections through again, the app recovers by
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from pro_app.audit.models import AuditEntry
 from pro_app.extensions import db
 from pro_app.questionnaires.answers import Saved, saved_answers
+from tests.integrity.apps import app_on, fresh_database_url
 from tests.integrity.patient_server import HIDDEN, hidden_fields, postgres_app, started_patient
+from tests.questionnaires.conftest import Patient
 from tests.support.forwarder import Forwarder
 from tests.support.live_server import LiveServer
 
@@ -87,3 +90,23 @@ def test_staff_and_api_paths_keep_the_generic_503(tmp_path):
                 503, "application/json", '{"error":"503"}')
             forwarder.restore()
             assert server.request("GET", "/healthz").status == 200
+
+
+def test_a_page_posted_while_every_pooled_connection_is_busy_gets_the_retry_page(tmp_path):
+    """A database too busy to lend a connection within DATABASE_POOL_TIMEOUT_SECONDS: same kind page."""
+    pool = {"DATABASE_POOL_SIZE": 1, "DATABASE_MAX_OVERFLOW": 0, "DATABASE_POOL_TIMEOUT_SECONDS": 0.5}
+    with fresh_database_url("postgresql", tmp_path) as url, app_on(url, tmp_path, **pool) as app:
+        token, administration_id = started_patient(app, "en")
+        db.session.remove()  # the test's own session gives the pool's only connection back
+        patient = Patient(app.test_client(), token)
+        posted = [("page_key", patient.page_key(2)), ("page_lang", "en"), ("q6", "3"), ("q7", "1"),
+                  ("action", "next")]
+        with db.engine.connect():  # holds the pool's only connection
+            busy = patient.client.post(patient.url("/page/2"), data=MultiDict(posted))
+        html = busy.get_data(as_text=True)
+        assert busy.status_code == 503 and busy.headers["Retry-After"]
+        assert TITLES["en"] in html and hidden_fields(html) == posted
+        again = patient.client.post(patient.url("/page/2"), data=MultiDict(posted))
+        assert (again.status_code, again.headers["Location"]) == (303, patient.url("/page/3"))
+        assert _page_answers(administration_id) == {"q6": Saved("answered", 3), "q7": Saved("answered", 1)}
+        db.session.remove()
