@@ -59,21 +59,24 @@ def _all_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> b
 
 
 def _mark_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> int:
-    """How many of the rows this dispatcher still held are now sent. PostgreSQL joins them to the
-    unnested arrays of ids and sids: one statement instead of one per row, a quarter of its CPU."""
+    """How many of the rows this dispatcher still held are now sent."""
     done = {"status": "sent", "sent_at": now, "claimed_by": None, "claimed_until": None, "status_changed_at": now,
             "last_error_code": None, "last_error": None}
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":  # SQLite has no arrays
-        statement = update(Message).where(Message.id == bindparam("message_id"), owned(worker))
-        rows = [{"message_id": prepared.message_id, "sid": sid} for prepared, sid in sent]
-        return connection.execute(statement.values(provider_sid=bindparam("sid"), **done), rows).rowcount
-    accepted = func.unnest(bindparam("ids", type_=ARRAY(Integer)), bindparam("sids", type_=ARRAY(String))) \
-        .table_valued("message_id", "sid").render_derived(name="accepted")
+    if connection.dialect.name == "postgresql":
+        return _mark_sent_unnested(connection, sent, worker, done)
+    statement = update(Message).where(Message.id == bindparam("message_id"), owned(worker))
+    rows = [{"message_id": prepared.message_id, "sid": sid} for prepared, sid in sent]
+    return connection.execute(statement.values(provider_sid=bindparam("sid"), **done), rows).rowcount
+
+
+def _mark_sent_unnested(connection, sent: list[tuple[Prepared, str]], worker: str, done: dict) -> int:
+    """One UPDATE joined to unnest(ids, sids) instead of one per row: a quarter of PostgreSQL's CPU."""
+    accepted = (func.unnest(bindparam("ids", type_=ARRAY(Integer)), bindparam("sids", type_=ARRAY(String)))
+                .table_valued("message_id", "sid").render_derived(name="accepted"))
     statement = update(Message).where(Message.id == accepted.c.message_id, owned(worker))
-    ids, sids = zip(*((prepared.message_id, sid) for prepared, sid in sent))
-    return connection.execute(statement.values(provider_sid=accepted.c.sid, **done),
-                              {"ids": list(ids), "sids": list(sids)}).rowcount
+    parameters = {"ids": [prepared.message_id for prepared, _ in sent], "sids": [sid for _, sid in sent]}
+    return connection.execute(statement.values(provider_sid=accepted.c.sid, **done), parameters).rowcount
 
 
 def _record(prepared: Prepared, outcome: SendOutcome, worker: str, now: datetime, policy: ReminderPolicy) -> str:
