@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import ARRAY, Integer, String, bindparam, func, update
+from sqlalchemy import Integer, String, bindparam, update
 
 from ..extensions import db
 from ..patients.models import Patient
@@ -19,6 +19,7 @@ from ..questionnaires.models import PatientLink
 from ..schedule.calendar import next_allowed_send_time
 from .audit_batch import StatusChange, audit_changes
 from .backends import RETRY, SENT, UNKNOWN, SendOutcome
+from .bulk import execute_rows, unnested
 from .claims import owned
 from .consent import record_opt_out
 from .models import OutboundMessage as Message
@@ -62,21 +63,13 @@ def _mark_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> 
     """How many of the rows this dispatcher still held are now sent."""
     done = {"status": "sent", "sent_at": now, "claimed_by": None, "claimed_until": None, "status_changed_at": now,
             "last_error_code": None, "last_error": None}
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        return _mark_sent_unnested(connection, sent, worker, done)
-    statement = update(Message).where(Message.id == bindparam("message_id"), owned(worker))
+    accepted = unnested("accepted", message_id=Integer(), sid=String())
+    unnesting = (update(Message).where(Message.id == accepted.c.message_id, owned(worker))
+                 .values(provider_sid=accepted.c.sid, **done))
+    one_per_row = (update(Message).where(Message.id == bindparam("message_id"), owned(worker))
+                   .values(provider_sid=bindparam("sid"), **done))
     rows = [{"message_id": prepared.message_id, "sid": sid} for prepared, sid in sent]
-    return connection.execute(statement.values(provider_sid=bindparam("sid"), **done), rows).rowcount
-
-
-def _mark_sent_unnested(connection, sent: list[tuple[Prepared, str]], worker: str, done: dict) -> int:
-    """One UPDATE joined to unnest(ids, sids) instead of one per row: a quarter of PostgreSQL's CPU."""
-    accepted = (func.unnest(bindparam("ids", type_=ARRAY(Integer)), bindparam("sids", type_=ARRAY(String)))
-                .table_valued("message_id", "sid").render_derived(name="accepted"))
-    statement = update(Message).where(Message.id == accepted.c.message_id, owned(worker))
-    parameters = {"ids": [prepared.message_id for prepared, _ in sent], "sids": [sid for _, sid in sent]}
-    return connection.execute(statement.values(provider_sid=accepted.c.sid, **done), parameters).rowcount
+    return execute_rows(db.session.connection(), rows, unnesting, one_per_row).rowcount
 
 
 def _record(prepared: Prepared, outcome: SendOutcome, worker: str, now: datetime, policy: ReminderPolicy) -> str:

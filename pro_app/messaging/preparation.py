@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import DateTime, Integer, String, bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
@@ -21,6 +21,7 @@ from ..protocol import ReminderPolicy
 from ..questionnaires.links import TOKEN_BYTES, link_url, token_hash, window_utc
 from ..questionnaires.models import Administration, PatientLink
 from .backends import OutgoingSms, redact_link_tokens
+from .bulk import execute_rows, unnested
 from .claims import claim
 from .eligibility import CANCEL, DEFER, SEND, Verdict, verdict
 from .models import OutboundMessage as Message
@@ -95,7 +96,7 @@ def set_aside(message: Message, decision: Verdict, now: datetime) -> None:
 
 @dataclass
 class _Attempts:
-    """The batch's new links and attempts, each kind written by one executemany at the end:
+    """The batch's new links and attempts, each kind written by one statement at the end:
     ``questionnaires.links.issue_link`` flushes once per link, and ORM attribute changes cost
     the unit of work's bookkeeping per row."""
     links: list[dict] = field(default_factory=list)
@@ -105,14 +106,22 @@ class _Attempts:
         if not self.messages:
             return
         connection = db.session.connection()
-        connection.execute(insert(PatientLink.__table__), self.links)
-        connection.execute(_RECORD_ATTEMPT, self.messages)
+        execute_rows(connection, self.links, _INSERT_LINKS_UNNESTED, insert(PatientLink.__table__))
+        execute_rows(connection, self.messages, _RECORD_ATTEMPTS_UNNESTED, _RECORD_ATTEMPT)
 
 
+_LINK_COLUMNS = {"administration_id": Integer(), "token_hash": String(), "issued_at": DateTime(),
+                 "valid_from": DateTime(), "valid_until": DateTime()}
+_new_links = unnested("new_link", **_LINK_COLUMNS)
+_INSERT_LINKS_UNNESTED = insert(PatientLink.__table__).from_select(list(_LINK_COLUMNS), select(*_new_links.c))
+
+_ATTEMPT_COLUMNS = {"body": String(), "language": String(), "link_hash": String(), "attempted_at": DateTime(),
+                    "attempts": Integer()}
+_attempt = unnested("attempt", message_id=Integer(), **_ATTEMPT_COLUMNS)
+_RECORD_ATTEMPTS_UNNESTED = (update(Message.__table__).where(Message.__table__.c.id == _attempt.c.message_id)
+                             .values({name: _attempt.c[name] for name in _ATTEMPT_COLUMNS}))
 _RECORD_ATTEMPT = (update(Message.__table__).where(Message.__table__.c.id == bindparam("message_id"))
-                   .values(body=bindparam("body"), language=bindparam("language"),
-                           link_hash=bindparam("link_hash"), attempted_at=bindparam("attempted_at"),
-                           attempts=bindparam("attempts")))
+                   .values({name: bindparam(name) for name in _ATTEMPT_COLUMNS}))
 
 
 def _mint_link(administration: Administration, now: datetime, attempts: _Attempts) -> str:
