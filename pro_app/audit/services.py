@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from flask import g, has_request_context
 from sqlalchemy import event, insert, text
@@ -91,12 +92,11 @@ def _write_pending(session: Session) -> None:
         return
     previous, rows = _last_hash(session), []
     for change, actor, at in pending:
-        entry = _chained_entry(change, actor, at, previous)
-        previous = entry.entry_hash
-        rows.append({column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns
-                     if column.key != "id"})
+        row = _chained_row(change, actor, at, previous)
+        previous = row["entry_hash"]
+        rows.append(row)
     # An executemany inserts in list order, so ids follow the chain as verify_chain expects.
-    session.execute(insert(AuditEntry), rows)
+    session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
 def _mark_savepoint(session: Session, transaction) -> None:
@@ -118,14 +118,15 @@ def _discard_unwritten(session: Session, transaction) -> None:
         session.info.pop(SAVEPOINT_MARKS, None)
 
 
-def _chained_entry(change: Change, actor: Actor, at, prev_hash: str) -> AuditEntry:
-    entry = AuditEntry(
-        at=at, actor_type=actor.type, actor_id=actor.id, actor_role=actor.role, action=change.action,
-        entity=change.entity, entity_id=None if change.entity_id is None else str(change.entity_id),
-        patient_id=change.patient_id, field=change.field, old_value=_text(change.old),
-        new_value=_text(change.new), reason=change.reason, prev_hash=prev_hash)
-    entry.entry_hash = entry_digest(entry)
-    return entry
+def _chained_row(change: Change, actor: Actor, at, prev_hash: str) -> dict:
+    """The entry's columns as a plain dict: no ORM instance, since it is only ever inserted."""
+    row = {"at": at, "actor_type": actor.type, "actor_id": actor.id, "actor_role": actor.role,
+           "action": change.action, "entity": change.entity,
+           "entity_id": None if change.entity_id is None else str(change.entity_id),
+           "patient_id": change.patient_id, "field": change.field, "old_value": _text(change.old),
+           "new_value": _text(change.new), "reason": change.reason, "prev_hash": prev_hash}
+    row["entry_hash"] = entry_digest(SimpleNamespace(**row))
+    return row
 
 
 def _text(value) -> str | None:
@@ -141,7 +142,8 @@ def _last_hash(session: Session) -> str:
     return last or GENESIS_HASH
 
 
-def entry_digest(entry: AuditEntry) -> str:
+def entry_digest(entry: AuditEntry | SimpleNamespace) -> str:
+    """Of a stored entry, or of a row about to be inserted (its columns as attributes)."""
     fields = [entry.prev_hash, entry.at.isoformat(), entry.actor_type, entry.actor_id, entry.actor_role,
               entry.action, entry.entity, entry.entity_id, entry.patient_id, entry.field,
               entry.old_value, entry.new_value, entry.reason]

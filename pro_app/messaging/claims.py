@@ -19,10 +19,12 @@ from .services import audit_status
 def claim(worker: str, now: datetime, lease_until: datetime, limit: int, status: str = "pending") -> list[int]:
     """Lease up to ``limit`` rows of ``status`` due by ``now``; returns their ids (oldest first)."""
     # A CTE, not "id IN (subquery)": PostgreSQL may run such a subquery more than once, and its
-    # LIMIT would then not bound the batch.
+    # LIMIT would then not bound the batch. The UPDATE joins on id alone: FOR UPDATE has already
+    # re-checked the status on each row's newest version, and a second status test let the planner
+    # scan every pending row once per claimed row when the table had no statistics yet.
     due = (select(Message.id).where(Message.status == status, Message.due_at <= now)
            .order_by(Message.due_at, Message.id).limit(limit).with_for_update(skip_locked=True).cte("due"))
-    statement = (update(Message).where(Message.id == due.c.id, Message.status == status)
+    statement = (update(Message).where(Message.id == due.c.id)
                  .values(status="claimed", claimed_by=worker, claimed_until=lease_until)
                  .returning(Message.id))
     return sorted(_run(statement))

@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Integer, String, bindparam, update
 
 from ..extensions import db
 from ..patients.models import Patient
@@ -19,6 +19,7 @@ from ..questionnaires.models import PatientLink
 from ..schedule.calendar import next_allowed_send_time
 from .audit_batch import StatusChange, audit_changes
 from .backends import RETRY, SENT, UNKNOWN, SendOutcome
+from .bulk import execute_rows, unnested
 from .claims import owned
 from .consent import record_opt_out
 from .models import OutboundMessage as Message
@@ -48,18 +49,27 @@ def record_outcomes(results: list[tuple[Prepared, SendOutcome]], worker: str, no
 
 def _all_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> bool:
     """The usual case in one statement; False (and nothing changed) if any row was taken over."""
-    statement = (update(Message).where(Message.id == bindparam("message_id"), owned(worker))
-                 .values(status="sent", provider_sid=bindparam("sid"), sent_at=now, claimed_by=None,
-                         claimed_until=None, status_changed_at=now, last_error_code=None, last_error=None))
     savepoint = db.session.begin_nested()
-    result = db.session.connection().execute(statement, [{"message_id": p.message_id, "sid": sid} for p, sid in sent])
-    if result.rowcount != len(sent):
+    if _mark_sent(sent, worker, now) != len(sent):
         savepoint.rollback()
         return False
     savepoint.commit()
     audit_changes([StatusChange(prepared.message_id, prepared.patient_id, "claimed", "sent", f"provider sid {sid}")
                    for prepared, sid in sent])
     return True
+
+
+def _mark_sent(sent: list[tuple[Prepared, str]], worker: str, now: datetime) -> int:
+    """How many of the rows this dispatcher still held are now sent."""
+    done = {"status": "sent", "sent_at": now, "claimed_by": None, "claimed_until": None, "status_changed_at": now,
+            "last_error_code": None, "last_error": None}
+    accepted = unnested("accepted", message_id=Integer(), sid=String())
+    unnesting = (update(Message).where(Message.id == accepted.c.message_id, owned(worker))
+                 .values(provider_sid=accepted.c.sid, **done))
+    one_per_row = (update(Message).where(Message.id == bindparam("message_id"), owned(worker))
+                   .values(provider_sid=bindparam("sid"), **done))
+    rows = [{"message_id": prepared.message_id, "sid": sid} for prepared, sid in sent]
+    return execute_rows(db.session.connection(), rows, unnesting, one_per_row).rowcount
 
 
 def _record(prepared: Prepared, outcome: SendOutcome, worker: str, now: datetime, policy: ReminderPolicy) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import DateTime, Integer, String, bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
@@ -21,6 +21,7 @@ from ..protocol import ReminderPolicy
 from ..questionnaires.links import TOKEN_BYTES, link_url, token_hash, window_utc
 from ..questionnaires.models import Administration, PatientLink
 from .backends import OutgoingSms, redact_link_tokens
+from .bulk import execute_rows, unnested
 from .claims import claim
 from .eligibility import CANCEL, DEFER, SEND, Verdict, verdict
 from .models import OutboundMessage as Message
@@ -52,21 +53,20 @@ class Batch:
 def prepare_batch(worker: str, now: datetime, lease_until: datetime, limit: int, policy: ReminderPolicy,
                   callback_url: str | None) -> Batch:
     ids = claim(worker, now, lease_until, limit)
-    batch, links = Batch(len(ids), lease_until), []
+    batch, attempts = Batch(len(ids), lease_until), _Attempts()
     for message in load_messages(ids):
         decision = verdict(message, now, policy)
         if decision.action != SEND:
             set_aside(message, decision, now)
             batch.set_aside[decision.action] += 1
             continue
-        prepared = _prepare(message, now, callback_url, links)
+        prepared = _prepare(message, now, callback_url, attempts)
         if prepared is None:
             batch.set_aside["failed"] += 1
         else:
             batch.ready.append(prepared)
-    if links:
-        db.session.execute(insert(PatientLink), links)
     db.session.flush()
+    attempts.write()
     return batch
 
 
@@ -94,17 +94,46 @@ def set_aside(message: Message, decision: Verdict, now: datetime) -> None:
     audit_status(message.id, message.patient_id, old, message.status, decision.reason)
 
 
-def _mint_link(administration: Administration, now: datetime, links: list[dict]) -> str:
-    """What ``questionnaires.links.issue_link`` does, without its flush per link: a batch of
-    messages writes its links in one statement. Valid for the visit window; only the hash is stored."""
+@dataclass
+class _Attempts:
+    """The batch's new links and attempts, each kind written by one statement at the end:
+    ``questionnaires.links.issue_link`` flushes once per link, and ORM attribute changes cost
+    the unit of work's bookkeeping per row."""
+    links: list[dict] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)
+
+    def write(self) -> None:
+        if not self.messages:
+            return
+        connection = db.session.connection()
+        execute_rows(connection, self.links, _INSERT_LINKS_UNNESTED, insert(PatientLink.__table__))
+        execute_rows(connection, self.messages, _RECORD_ATTEMPTS_UNNESTED, _RECORD_ATTEMPT)
+
+
+_LINK_COLUMNS = {"administration_id": Integer(), "token_hash": String(), "issued_at": DateTime(),
+                 "valid_from": DateTime(), "valid_until": DateTime()}
+_new_links = unnested("new_link", **_LINK_COLUMNS)
+_INSERT_LINKS_UNNESTED = insert(PatientLink.__table__).from_select(list(_LINK_COLUMNS), select(*_new_links.c))
+
+_ATTEMPT_COLUMNS = {"body": String(), "language": String(), "link_hash": String(), "attempted_at": DateTime(),
+                    "attempts": Integer()}
+_attempt = unnested("attempt", message_id=Integer(), **_ATTEMPT_COLUMNS)
+_RECORD_ATTEMPTS_UNNESTED = (update(Message.__table__).where(Message.__table__.c.id == _attempt.c.message_id)
+                             .values({name: _attempt.c[name] for name in _ATTEMPT_COLUMNS}))
+_RECORD_ATTEMPT = (update(Message.__table__).where(Message.__table__.c.id == bindparam("message_id"))
+                   .values({name: bindparam(name) for name in _ATTEMPT_COLUMNS}))
+
+
+def _mint_link(administration: Administration, now: datetime, attempts: _Attempts) -> str:
+    """A link valid for the visit window; only its hash is stored."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     valid_from, valid_until = window_utc(administration.visit)
-    links.append({"administration_id": administration.id, "token_hash": token_hash(token), "issued_at": now,
-                  "valid_from": valid_from, "valid_until": valid_until})
+    attempts.links.append({"administration_id": administration.id, "token_hash": token_hash(token),
+                           "issued_at": now, "valid_from": valid_from, "valid_until": valid_until})
     return token
 
 
-def _prepare(message: Message, now: datetime, callback_url: str | None, links: list[dict]) -> Prepared | None:
+def _prepare(message: Message, now: datetime, callback_url: str | None, attempts: _Attempts) -> Prepared | None:
     patient = message.patient
     try:
         to = decrypt_phone(patient.phone_ciphertext)
@@ -113,10 +142,10 @@ def _prepare(message: Message, now: datetime, callback_url: str | None, links: l
         message.last_error, message.status_changed_at = str(exc), now
         audit_status(message.id, message.patient_id, "claimed", "failed", str(exc))
         return None
-    token = _mint_link(message.administration, now, links)
+    token = _mint_link(message.administration, now, attempts)
     text = sms_text(message.kind, patient.language, link_url(token))
-    message.body, message.language = redact_link_tokens(text), patient.language
-    message.link_hash, message.attempted_at = token_hash(token), now
-    message.attempts += 1
-    return Prepared(message.id, message.patient_id, message.attempts, patient.timezone, message.not_after,
+    attempts.messages.append({"message_id": message.id, "body": redact_link_tokens(text),
+                              "language": patient.language, "link_hash": token_hash(token), "attempted_at": now,
+                              "attempts": message.attempts + 1})
+    return Prepared(message.id, message.patient_id, message.attempts + 1, patient.timezone, message.not_after,
                     OutgoingSms(message.id, to, text, callback_url))

@@ -1,54 +1,26 @@
 """Twilio Programmable Messaging through the official library, with outcomes classified for the outbox."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from .backends import FAILED, RETRY, SENT, UNKNOWN, OutgoingSms, ReconcileError, SendOutcome, scrub_phone_numbers
+from .twilio_http import RoutedHttpClient
 
 try:  # Added in twilio 9.10 for RFC 9457 error bodies.
     from twilio.base.exceptions import TwilioServiceException
 except ImportError:  # pragma: no cover - older library
     TwilioServiceException = TwilioRestException
 
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
-_TWILIO_BASE = re.compile(r"^https://(?:[A-Za-z0-9-]+\.)*twilio\.com")
 RETRY_CODES = frozenset({20429, 21611, 30001, 30003, 63017})
 OPTED_OUT_CODE = 21610
 ERROR_MESSAGE_MAX_LENGTH = 500  # outbound_message.last_error
-
-
-class _RoutedHttpClient(TwilioHttpClient):
-    """Sets a timeout (the library waits forever by default) and can point at a fake API in tests."""
-
-    def __init__(self, timeout_seconds: float, api_base_url: str | None = None):
-        super().__init__(timeout=timeout_seconds)
-        self._api_base_url = api_base_url.rstrip("/") if api_base_url else None
-        if self._api_base_url and urlsplit(self._api_base_url).hostname in _LOOPBACK:
-            # A loopback API (the test double) must never go through the environment's HTTP proxy.
-            self.session.trust_env = False
-
-    def request(self, method, url, *args, **kwargs):
-        if self._api_base_url:
-            url = _TWILIO_BASE.sub(self._api_base_url, url, count=1)
-        return super().request(method, url, *args, **kwargs)
-
-    def log_request(self, kwargs: dict) -> None:
-        # The library logs query parameters at INFO, and a list request carries the phone number.
-        self.logger.debug("%s %s", kwargs["method"], kwargs["url"])
-
-    def close(self) -> None:
-        if self.session is not None:
-            self.session.close()
 
 
 class TwilioBackend:
@@ -59,7 +31,7 @@ class TwilioBackend:
                         (("from_", from_), ("messaging_service_sid", messaging_service_sid)) if value}
         if not self._sender:
             raise ValueError("TwilioBackend needs from_ or messaging_service_sid")
-        self._http = _RoutedHttpClient(timeout_seconds, api_base_url)
+        self._http = RoutedHttpClient(timeout_seconds, api_base_url)
         self._client = Client(account_sid, auth_token, http_client=self._http)
         self._validity_period = validity_period_seconds
 
