@@ -1,12 +1,13 @@
 """Write audit entries in the caller's transaction and verify the hash chain."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import event, insert, text
+from sqlalchemy import Select, event, select, text
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -91,12 +92,11 @@ def _write_pending(session: Session) -> None:
         return
     previous, rows = _last_hash(session), []
     for change, actor, at in pending:
-        entry = _chained_entry(change, actor, at, previous)
-        previous = entry.entry_hash
-        rows.append({column.key: getattr(entry, column.key) for column in AuditEntry.__table__.columns
-                     if column.key != "id"})
+        row = _chained_row(change, actor, at, previous)
+        previous = row["entry_hash"]
+        rows.append(row)
     # An executemany inserts in list order, so ids follow the chain as verify_chain expects.
-    session.execute(insert(AuditEntry), rows)
+    session.execute(AuditEntry.__table__.insert(), rows)
 
 
 def _mark_savepoint(session: Session, transaction) -> None:
@@ -118,14 +118,14 @@ def _discard_unwritten(session: Session, transaction) -> None:
         session.info.pop(SAVEPOINT_MARKS, None)
 
 
-def _chained_entry(change: Change, actor: Actor, at, prev_hash: str) -> AuditEntry:
-    entry = AuditEntry(
+def _chained_row(change: Change, actor: Actor, at, prev_hash: str) -> dict:
+    row = dict(
         at=at, actor_type=actor.type, actor_id=actor.id, actor_role=actor.role, action=change.action,
         entity=change.entity, entity_id=None if change.entity_id is None else str(change.entity_id),
         patient_id=change.patient_id, field=change.field, old_value=_text(change.old),
         new_value=_text(change.new), reason=change.reason, prev_hash=prev_hash)
-    entry.entry_hash = entry_digest(entry)
-    return entry
+    row["entry_hash"] = _digest(row)
+    return row
 
 
 def _text(value) -> str | None:
@@ -136,15 +136,27 @@ def _text(value) -> str | None:
 
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    last = session.scalar(db.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
-    return last or GENESIS_HASH
+        session.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK_KEY})
+    return session.scalar(_last_hash_query()) or GENESIS_HASH
+
+
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_HASHED_FIELDS = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
+                  "patient_id", "field", "old_value", "new_value", "reason")
+
+
+@functools.cache
+def _last_hash_query() -> Select:
+    column = AuditEntry.__table__.c
+    return select(column.entry_hash).order_by(column.id.desc()).limit(1)
 
 
 def entry_digest(entry: AuditEntry) -> str:
-    fields = [entry.prev_hash, entry.at.isoformat(), entry.actor_type, entry.actor_id, entry.actor_role,
-              entry.action, entry.entity, entry.entity_id, entry.patient_id, entry.field,
-              entry.old_value, entry.new_value, entry.reason]
+    return _digest({name: getattr(entry, name) for name in _HASHED_FIELDS})
+
+
+def _digest(row: dict) -> str:
+    fields = [row["at"].isoformat() if name == "at" else row[name] for name in _HASHED_FIELDS]
     return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()
 
 
