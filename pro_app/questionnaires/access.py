@@ -38,6 +38,8 @@ class PatientAccess:
     token: str
     link: PatientLink
     administration: Administration
+    # Kept apart: reading `administration.id` after the commit would load the expired row again.
+    administration_id: int
 
     @property
     def patient(self) -> Patient:
@@ -78,9 +80,10 @@ def patient_view(*, started: bool = False, allow_completed: bool = False):
             found = lookup(token)
             if found.link is None or found.link.administration.instrument != INSTRUMENT:
                 return problem_page("unknown" if guess_allowed() else "too_many")
-            access = PatientAccess(token, found.link, found.link.administration)
+            administration = found.link.administration
+            access = PatientAccess(token, found.link, administration, administration.id)
             _use_language(access.patient.language)
-            set_actor(Actor("patient_link", access.administration.id))
+            set_actor(Actor("patient_link", access.administration_id))
             usable = found.state == "ok" or (allow_completed and found.state == "completed")
             if not usable:
                 _use_language(_chosen_language() or access.patient.language)
