@@ -27,6 +27,7 @@ from ..patients.models import Patient
 from .links import lookup
 from .models import Administration, PatientLink
 from .services import INSTRUMENT, change_language
+from .unavailable import is_patient_request
 
 PROBLEM_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "completed": 410, "not_yet_open": 403,
                   "too_many": 429}
@@ -66,6 +67,13 @@ def guess_allowed() -> bool:
     except Exception as error:  # noqa: BLE001  a store that is down must not block patients
         log.error("rate limit store unavailable: %s", type(error).__name__)
         return True
+
+
+@limiter.request_filter
+def _no_route_limit_on_link_pages() -> bool:
+    """Link pages have no route limit (guessing is counted above), so the limiter's per-route
+    resolution is skipped on every patient request."""
+    return is_patient_request()
 
 
 def patient_view(*, started: bool = False, allow_completed: bool = False):
