@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
+from ..patients.models import Patient
 from ..schedule.models import Visit
 from .models import Administration, PatientLink
 
@@ -99,10 +100,12 @@ def lookup(token: str) -> LinkLookup:
 @functools.cache
 def _link_with_patient() -> Select:
     """The link with its administration, visit and patient in one query; built once, as every patient
-    request runs it and building it costs more than running it."""
+    request runs it and building it costs more than running it. Of the visit and the patient only
+    what the patient pages use is read (others load on first use)."""
+    visit = joinedload(PatientLink.administration).joinedload(Administration.visit)
     return (db.select(PatientLink).where(PatientLink.token_hash == bindparam("token_hash"))
-            .options(joinedload(PatientLink.administration).joinedload(Administration.visit)
-                     .joinedload(Visit.patient)))
+            .options(visit.load_only(Visit.patient_id, Visit.code, Visit.status, Visit.window_opens),
+                     visit.joinedload(Visit.patient).load_only(Patient.language, Patient.status, Patient.version)))
 
 
 def _state(link: PatientLink, now: datetime) -> str:
