@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import Select, event, select, text
+from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -136,11 +136,27 @@ def _text(value) -> str | None:
 
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_CHAIN_LOCK, {"key": CHAIN_LOCK_KEY})
+        return _locked_last_hash(session) or GENESIS_HASH
     return session.scalar(_last_hash_query()) or GENESIS_HASH
 
 
-_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# Two statements in one simple query: one round trip fewer while the lock is held, and each
+# statement still takes its own snapshot (READ COMMITTED), so the SELECT, which runs once the
+# lock is granted, sees the entry that the previous holder committed.
+_LOCK_THEN_LAST_HASH = (f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY}); "
+                        "SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")
+
+
+def _locked_last_hash(session: Session) -> str | None:
+    result = session.connection().exec_driver_sql(_LOCK_THEN_LAST_HASH)
+    try:
+        result.cursor.nextset()
+        row = result.cursor.fetchone()
+    finally:
+        result.close()
+    return row[0] if row else None
+
+
 _HASHED_FIELDS = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
                   "patient_id", "field", "old_value", "new_value", "reason")
 
