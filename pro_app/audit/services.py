@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import Select, event, select
+from sqlalchemy import Select, event, select, text
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -137,7 +137,13 @@ def _text(value) -> str | None:
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
         return _locked_last_hash(session) or GENESIS_HASH
+    session.execute(_SQLITE_WRITE_LOCK)
     return session.scalar(_last_hash_query()) or GENESIS_HASH
+
+
+# SQLite: an UPDATE that matches no row still takes the database's write lock (and makes the
+# driver open the transaction), so no other writer can append between this read and the commit.
+_SQLITE_WRITE_LOCK = text("UPDATE audit_entry SET id = id WHERE 0")
 
 
 # Two statements in one simple query: one round trip fewer while the lock is held, and each
