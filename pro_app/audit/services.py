@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from flask import g, has_request_context
+from psycopg import sql
 from sqlalchemy import Select, event, select, text
 from sqlalchemy.orm import Session
 
@@ -149,8 +150,9 @@ _SQLITE_WRITE_LOCK = text("UPDATE audit_entry SET id = id WHERE 0")
 # Two statements in one simple query: one round trip fewer while the lock is held, and each
 # statement still takes its own snapshot (READ COMMITTED), so the SELECT, which runs once the
 # lock is granted, sees the entry that the previous holder committed.
-_LOCK_THEN_LAST_HASH = (f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY}); "
-                        "SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1")
+_LOCK_THEN_LAST_HASH = sql.SQL("SELECT pg_advisory_xact_lock({}); "
+                               "SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"
+                               ).format(sql.Literal(CHAIN_LOCK_KEY)).as_string(None)
 
 
 def _locked_last_hash(session: Session) -> str | None:
