@@ -25,23 +25,13 @@ def configure(app: Flask) -> None:
 
 @pass_context
 def _gettext(context, string: str, **variables):
-    return _fill(context, _translations(context).ugettext(string), variables)
+    return _fill(context, get_translations().ugettext(string), variables)
 
 
 @pass_context
 def _ngettext(context, singular: str, plural: str, num: int, **variables):
     variables.setdefault("num", num)
-    return _fill(context, _translations(context).ungettext(singular, plural, num), variables)
-
-
-def _translations(context):
-    """Flask-Babel's translations, looked up once per render: each lookup walks several context
-    proxies and a page translates dozens of strings; one render never spans a change of locale."""
-    try:
-        return context.pro_app_translations
-    except AttributeError:
-        context.pro_app_translations = get_translations()
-        return context.pro_app_translations
+    return _fill(context, get_translations().ungettext(singular, plural, num), variables)
 
 
 def _fill(context, translated: str, variables: dict):
