@@ -1,13 +1,14 @@
 """Write audit entries in the caller's transaction and verify the hash chain."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from flask import g, has_request_context
-from sqlalchemy import event, insert, text
+from psycopg import sql
+from sqlalchemy import Select, event, select, text
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -96,7 +97,7 @@ def _write_pending(session: Session) -> None:
         previous = row["entry_hash"]
         rows.append(row)
     # An executemany inserts in list order, so ids follow the chain as verify_chain expects.
-    session.connection().execute(insert(AuditEntry.__table__), rows)
+    session.execute(AuditEntry.__table__.insert(), rows)
 
 
 def _mark_savepoint(session: Session, transaction) -> None:
@@ -119,13 +120,12 @@ def _discard_unwritten(session: Session, transaction) -> None:
 
 
 def _chained_row(change: Change, actor: Actor, at, prev_hash: str) -> dict:
-    """The entry's columns as a plain dict: no ORM instance, since it is only ever inserted."""
-    row = {"at": at, "actor_type": actor.type, "actor_id": actor.id, "actor_role": actor.role,
-           "action": change.action, "entity": change.entity,
-           "entity_id": None if change.entity_id is None else str(change.entity_id),
-           "patient_id": change.patient_id, "field": change.field, "old_value": _text(change.old),
-           "new_value": _text(change.new), "reason": change.reason, "prev_hash": prev_hash}
-    row["entry_hash"] = entry_digest(SimpleNamespace(**row))
+    row = dict(
+        at=at, actor_type=actor.type, actor_id=actor.id, actor_role=actor.role, action=change.action,
+        entity=change.entity, entity_id=None if change.entity_id is None else str(change.entity_id),
+        patient_id=change.patient_id, field=change.field, old_value=_text(change.old),
+        new_value=_text(change.new), reason=change.reason, prev_hash=prev_hash)
+    row["entry_hash"] = _digest(row)
     return row
 
 
@@ -137,16 +137,50 @@ def _text(value) -> str | None:
 
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    last = session.scalar(db.select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
-    return last or GENESIS_HASH
+        return _locked_last_hash(session) or GENESIS_HASH
+    session.execute(_SQLITE_WRITE_LOCK)
+    return session.scalar(_last_hash_query()) or GENESIS_HASH
 
 
-def entry_digest(entry: AuditEntry | SimpleNamespace) -> str:
-    """Of a stored entry, or of a row about to be inserted (its columns as attributes)."""
-    fields = [entry.prev_hash, entry.at.isoformat(), entry.actor_type, entry.actor_id, entry.actor_role,
-              entry.action, entry.entity, entry.entity_id, entry.patient_id, entry.field,
-              entry.old_value, entry.new_value, entry.reason]
+# SQLite: an UPDATE that matches no row still takes the database's write lock (and makes the
+# driver open the transaction), so no other writer can append between this read and the commit.
+_SQLITE_WRITE_LOCK = text("UPDATE audit_entry SET id = id WHERE 0")
+
+
+# Two statements in one simple query: one round trip fewer while the lock is held, and each
+# statement still takes its own snapshot (READ COMMITTED), so the SELECT, which runs once the
+# lock is granted, sees the entry that the previous holder committed.
+_LOCK_THEN_LAST_HASH = sql.SQL("SELECT pg_advisory_xact_lock({}); "
+                               "SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"
+                               ).format(sql.Literal(CHAIN_LOCK_KEY)).as_string(None)
+
+
+def _locked_last_hash(session: Session) -> str | None:
+    result = session.connection().exec_driver_sql(_LOCK_THEN_LAST_HASH)
+    try:
+        result.cursor.nextset()
+        row = result.cursor.fetchone()
+    finally:
+        result.close()
+    return row[0] if row else None
+
+
+_HASHED_FIELDS = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
+                  "patient_id", "field", "old_value", "new_value", "reason")
+
+
+@functools.cache
+def _last_hash_query() -> Select:
+    column = AuditEntry.__table__.c
+    return select(column.entry_hash).order_by(column.id.desc()).limit(1)
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    return _digest({name: getattr(entry, name) for name in _HASHED_FIELDS})
+
+
+def _digest(row: dict) -> str:
+    fields = [row["at"].isoformat() if name == "at" else row[name] for name in _HASHED_FIELDS]
     return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()
 
 

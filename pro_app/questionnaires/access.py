@@ -27,6 +27,7 @@ from ..patients.models import Patient
 from .links import lookup
 from .models import Administration, PatientLink
 from .services import INSTRUMENT, change_language
+from .unavailable import is_patient_request
 
 PROBLEM_STATUS = {"unknown": 404, "expired": 410, "revoked": 410, "completed": 410, "not_yet_open": 403,
                   "too_many": 429}
@@ -38,6 +39,8 @@ class PatientAccess:
     token: str
     link: PatientLink
     administration: Administration
+    # Kept apart: reading `administration.id` after the commit would load the expired row again.
+    administration_id: int
 
     @property
     def patient(self) -> Patient:
@@ -66,6 +69,13 @@ def guess_allowed() -> bool:
         return True
 
 
+@limiter.request_filter
+def _no_route_limit_on_link_pages() -> bool:
+    """Link pages have no route limit (guessing is counted above), so the limiter's per-route
+    resolution is skipped on every patient request."""
+    return is_patient_request()
+
+
 def patient_view(*, started: bool = False, allow_completed: bool = False):
     """Resolve `<token>` into a PatientAccess passed to the view as `access`, or answer a problem page.
 
@@ -78,9 +88,10 @@ def patient_view(*, started: bool = False, allow_completed: bool = False):
             found = lookup(token)
             if found.link is None or found.link.administration.instrument != INSTRUMENT:
                 return problem_page("unknown" if guess_allowed() else "too_many")
-            access = PatientAccess(token, found.link, found.link.administration)
+            administration = found.link.administration
+            access = PatientAccess(token, found.link, administration, administration.id)
             _use_language(access.patient.language)
-            set_actor(Actor("patient_link", access.administration.id))
+            set_actor(Actor("patient_link", access.administration_id))
             usable = found.state == "ok" or (allow_completed and found.state == "completed")
             if not usable:
                 _use_language(_chosen_language() or access.patient.language)

@@ -1,8 +1,14 @@
-"""The stored answers of an administration: read them, and write them safely under concurrency."""
+"""The stored answers of an administration: read them, and write them safely under concurrency.
+
+Both statements are built once per process and run on the table, not through the ORM: every
+page a patient opens or saves runs them, and nothing here needs ORM objects.
+"""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from sqlalchemy import Insert, Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import utcnow
@@ -10,6 +16,8 @@ from ..extensions import db
 from .models import ItemAnswer
 
 ANSWERED, SKIPPED = "answered", "skipped"
+_ANSWERS = ItemAnswer.__table__
+_UPDATED_ON_CONFLICT = ("state", "value", "text_value", "na_reason", "saved_at")
 
 
 @dataclass(frozen=True)
@@ -19,19 +27,29 @@ class Saved:
 
 
 def saved_answers(administration_id: int) -> dict[str, Saved]:
-    rows = db.session.execute(db.select(ItemAnswer.item_code, ItemAnswer.state, ItemAnswer.value)
-                              .filter_by(administration_id=administration_id))
+    rows = db.session.execute(_saved_answers_query(), {"administration_id": administration_id})
     return {code: Saved(state, value) for code, state, value in rows}
 
 
 def upsert_answers(administration_id: int, answers: dict[str, Saved]) -> None:
     """INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL): safe against a concurrent first save."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
-    statement = insert(ItemAnswer).values([
-        {"administration_id": administration_id, "item_code": code, "state": saved.state,
-         "value": saved.value, "text_value": None, "na_reason": None, "saved_at": now} for code, saved in answers.items()])
-    db.session.execute(statement.on_conflict_do_update(
+    rows = [{"administration_id": administration_id, "item_code": code, "state": saved.state,
+             "value": saved.value, "text_value": None, "na_reason": None, "saved_at": now}
+            for code, saved in answers.items()]
+    db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+
+
+@functools.cache
+def _saved_answers_query() -> Select:
+    columns = _ANSWERS.c
+    return (select(columns.item_code, columns.state, columns.value)
+            .where(columns.administration_id == bindparam("administration_id")))
+
+
+@functools.cache
+def _upsert(dialect: str) -> Insert:
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_ANSWERS)
+    return statement.on_conflict_do_update(
         index_elements=["administration_id", "item_code"],
-        set_={column: statement.excluded[column]
-              for column in ("state", "value", "text_value", "na_reason", "saved_at")}))
+        set_={column: statement.excluded[column] for column in _UPDATED_ON_CONFLICT})

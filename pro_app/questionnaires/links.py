@@ -7,6 +7,7 @@ A clinic tablet gets its own short-lived link (`issue_tablet_link`) that leaves 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -14,10 +15,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import Select, bindparam, update
 from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
+from ..patients.models import Patient
 from ..schedule.models import Visit
 from .models import Administration, PatientLink
 
@@ -78,24 +81,31 @@ def _mint(administration: Administration, valid_from: datetime, valid_until: dat
 
 def revoke_links(administration: Administration, reason: str) -> int:
     """Revoke every live link of the administration; returns how many were revoked."""
-    now = utcnow()
-    links = list(db.session.scalars(db.select(PatientLink).filter_by(administration_id=administration.id,
-                                                                       revoked_at=None)))
-    for link in links:
-        link.revoked_at, link.revoke_reason = now, reason
-    db.session.flush()
-    return len(links)
+    result = db.session.execute(
+        update(PatientLink)
+        .where(PatientLink.administration_id == administration.id, PatientLink.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoke_reason=reason))
+    return result.rowcount
 
 
 def lookup(token: str) -> LinkLookup:
     if not token or len(token) > 64:
         return LinkLookup("unknown")
-    link = db.session.scalar(
-        db.select(PatientLink).filter_by(token_hash=token_hash(token))
-        .options(joinedload(PatientLink.administration).joinedload(Administration.visit).joinedload(Visit.patient)))
+    link = db.session.scalar(_link_with_patient(), {"token_hash": token_hash(token)})
     if link is None:
         return LinkLookup("unknown")
     return LinkLookup(_state(link, utcnow()), link)
+
+
+@functools.cache
+def _link_with_patient() -> Select:
+    """The link with its administration, visit and patient in one query; built once, as every patient
+    request runs it and building it costs more than running it. Of the visit and the patient only
+    what the patient pages use is read (others load on first use)."""
+    visit = joinedload(PatientLink.administration).joinedload(Administration.visit)
+    return (db.select(PatientLink).where(PatientLink.token_hash == bindparam("token_hash"))
+            .options(visit.load_only(Visit.patient_id, Visit.code, Visit.status, Visit.window_opens),
+                     visit.joinedload(Visit.patient).load_only(Patient.language, Patient.status, Patient.version)))
 
 
 def _state(link: PatientLink, now: datetime) -> str:

@@ -5,13 +5,12 @@ from flask import url_for
 
 from ..instruments import qlq_c30 as structure
 from .answers import saved_answers
-from .models import Administration
 from .services import PAGE_COUNT, resume_page
 
 
-def resume_url(token: str, administration: Administration) -> str:
+def resume_url(token: str, administration_id: int) -> str:
     """The first page not yet done, or the review screen when every item has an answer or a skip."""
-    number = resume_page(saved_answers(administration.id))
+    number = resume_page(saved_answers(administration_id))
     if number is None:
         return url_for("questionnaires.review", token=token)
     return url_for("questionnaires.page", token=token, number=number)

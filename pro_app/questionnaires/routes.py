@@ -52,14 +52,14 @@ def welcome(access: PatientAccess):
 def begin(access: PatientAccess):
     start(access.administration, g.patient_language)
     db.session.commit()
-    return redirect(resume_url(access.token, access.administration), code=303)
+    return redirect(resume_url(access.token, access.administration_id), code=303)
 
 
 @bp.get("/<token>/page/<int:number>")
 @patient_view(started=True)
 def page(access: PatientAccess, number: int):
     _check_page(number)
-    return _render_page(access, number, saved_answers(access.administration.id))
+    return _render_page(access, number, saved_answers(access.administration_id))
 
 
 @bp.post("/<token>/page/<int:number>")
@@ -81,7 +81,7 @@ def save(access: PatientAccess, number: int):
         change_language(access.patient, posted.language, access.administration)
     db.session.commit()
     if posted.action == "next" and missing:
-        return _render_page(access, number, saved_answers(access.administration.id), unanswered=missing)
+        return _render_page(access, number, saved_answers(access.administration_id), unanswered=missing)
     return redirect(after_save(access.token, number, posted.action), code=303)
 
 
@@ -89,7 +89,7 @@ def save(access: PatientAccess, number: int):
 @patient_view(started=True)
 def review(access: PatientAccess):
     pack, language = wording(access.administration, g.patient_language)
-    saved = saved_answers(access.administration.id)
+    saved = saved_answers(access.administration_id)
     unanswered = [(item.number, item_text(pack, language, item), page_of(item.number))
                   for item in unanswered_items(saved)]
     return render_template("questionnaires/review.html", access=access, unanswered=unanswered,
@@ -102,7 +102,7 @@ def review(access: PatientAccess):
 def submit(access: PatientAccess):
     submit_administration(access.administration)
     db.session.commit()
-    if session.get(TABLET_SESSION_KEY) == access.administration.id:
+    if session.get(TABLET_SESSION_KEY) == access.administration_id:
         return redirect(url_for(".tablet_locked", finished=1, lang=g.patient_language), code=303)
     return redirect(url_for(".thanks", token=access.token), code=303)
 

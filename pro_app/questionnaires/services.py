@@ -8,8 +8,10 @@ on SQLite the single writer does, and the loser sees that the status has already
 from __future__ import annotations
 
 import contextlib
+import functools
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record
 from ..config import SUPPORTED_LOCALES
@@ -48,16 +50,26 @@ def unanswered_items(saved: dict[str, Saved]) -> list[structure.Item]:
 def claim(administration: Administration, from_status: str, **values) -> bool:
     """Conditional UPDATE of the administration row; True when this request made the change.
 
-    The row version is bumped as an ORM update would, and what changed is expired so that the
-    ORM reads it again before any later ORM update checks the version.
+    The row version is bumped as an ORM update would; the new version and values are set on the
+    object as loaded, so a later ORM update checks the right version without reading the row again.
     """
-    result = db.session.execute(
-        update(Administration)
-        .where(Administration.id == administration.id, Administration.status == from_status)
-        .values(version=Administration.version + 1, **values)
-        .execution_options(synchronize_session=False))
-    db.session.expire(administration, ["status", "version", *values])
-    return result.rowcount == 1
+    parameters = {"claimed_id": administration.id, "from_status": from_status,
+                  **{f"new_{column}": value for column, value in values.items()}}
+    version = db.session.execute(_claim_statement(tuple(sorted(values))), parameters).scalar()
+    if version is None:
+        return False
+    for column, value in {"status": from_status, **values, "version": version}.items():
+        set_committed_value(administration, column, value)
+    return True
+
+
+@functools.cache
+def _claim_statement(columns: tuple[str, ...]) -> Update:
+    table = Administration.__table__
+    return (table.update()
+            .where(table.c.id == bindparam("claimed_id"), table.c.status == bindparam("from_status"))
+            .values(version=table.c.version + 1, **{column: bindparam(f"new_{column}") for column in columns})
+            .returning(table.c.version))
 
 
 def start(administration: Administration, language: str) -> bool:

@@ -2,8 +2,9 @@
 
 A real server (gunicorn) on 127.0.0.1 reaches PostgreSQL through a forwarder that the test
 cuts: the pooled connections die and new ones are closed at once. Nothing of the app is
-replaced. Once the forwarder lets connections through again, the app recovers by itself
-(`pool_pre_ping`) and the retry form, read out of the 503 page, saves the answers.
+replaced. Once the forwarder lets connections through again, the app recovers by itself (a lost
+connection renews SQLAlchemy's pool; see also `database_setup._ping_after_idle`) and the retry
+form, read out of the 503 page, saves the answers.
 """
 from __future__ import annotations
 
