@@ -1,7 +1,7 @@
 """Password hashing, login manager, role checks and the audit actor for staff requests."""
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,8 +15,13 @@ from .idle import enforce_idle_timeout
 from .models import StaffUser
 
 _hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so both paths cost the same (no enumeration).
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so both paths cost the same (no enumeration).
+    Made on first use: every process importing the app (CLI commands, dispatchers) would pay it."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -25,7 +30,7 @@ def hash_password(password: str) -> str:
 
 def password_matches(user: StaffUser | None, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        return _hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
