@@ -83,10 +83,10 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
         protocol_file=Path(_env(environ, "STUDY_PROTOCOL_FILE", str(REPO_ROOT / "pro_app/protocol/step.yaml"))),
         instance_path=instance_path,
         rate_limit_storage_uri=_env(environ, "RATE_LIMIT_STORAGE_URI", "memory://"),
-        idle_logout_minutes=int(_number(environ, "IDLE_LOGOUT_MINUTES", "30")),
-        trusted_proxy_count=int(_number(environ, "TRUSTED_PROXY_COUNT", "0")),
-        database_pool_size=int(_number(environ, "DATABASE_POOL_SIZE", "5")),
-        database_max_overflow=int(_number(environ, "DATABASE_MAX_OVERFLOW", "5")),
+        idle_logout_minutes=_integer(environ, "IDLE_LOGOUT_MINUTES", "30"),
+        trusted_proxy_count=_integer(environ, "TRUSTED_PROXY_COUNT", "0"),
+        database_pool_size=_integer(environ, "DATABASE_POOL_SIZE", "5"),
+        database_max_overflow=_integer(environ, "DATABASE_MAX_OVERFLOW", "5"),
         database_pool_timeout_seconds=_number(environ, "DATABASE_POOL_TIMEOUT_SECONDS", "10"),
     )
     validate(settings)
@@ -94,11 +94,19 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
 
 
 def _number(environ, name: str, default: str) -> float:
+    return _converted(environ, name, default, float, "a number")
+
+
+def _integer(environ, name: str, default: str) -> int:
+    return _converted(environ, name, default, int, "a whole number")
+
+
+def _converted(environ, name: str, default: str, convert, expected: str):
     raw = _env(environ, name, default)
     try:
-        return float(raw)
+        return convert(raw)
     except ValueError:
-        raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
+        raise ConfigError(f"{name}: expected {expected}, got {raw!r}") from None
 
 
 def validate(s: Settings) -> None:

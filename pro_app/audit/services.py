@@ -165,14 +165,14 @@ def _locked_last_hash(session: Session) -> str | None:
     return row[0] if row else None
 
 
-_HASHED_FIELDS = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
-                  "patient_id", "field", "old_value", "new_value", "reason")
-
-
 @functools.cache
 def _last_hash_query() -> Select:
     column = AuditEntry.__table__.c
     return select(column.entry_hash).order_by(column.id.desc()).limit(1)
+
+
+_HASHED_FIELDS = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
+                  "patient_id", "field", "old_value", "new_value", "reason")
 
 
 def entry_digest(entry: AuditEntry) -> str:
