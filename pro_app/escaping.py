@@ -11,6 +11,8 @@ double quotes (tests/security/test_escaping.py checks), where it cannot end the 
 """
 from __future__ import annotations
 
+import functools
+
 from flask import Flask
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
@@ -44,7 +46,9 @@ def _lazy_html(self) -> Markup:
     return escape_text(str(self))
 
 
+@functools.lru_cache(maxsize=4096)
 def escape_text(text: str) -> Markup:
-    """Escape &, <, > and double quotes; keep apostrophes readable."""
+    """Escape &, <, > and double quotes; keep apostrophes readable. Cached: the same catalog
+    entries are escaped on every page (Markup is immutable, so sharing one is safe)."""
     escaped = str(escape(text)).replace("&#39;", "'")
     return Markup(escaped)  # nosec B704  # escaped just above; only the apostrophe is put back

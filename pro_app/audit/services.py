@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 from psycopg import sql
-from sqlalchemy import Select, event, select, text
+from sqlalchemy import Insert, Select, event, select, text
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -97,7 +97,7 @@ def _write_pending(session: Session) -> None:
         previous = row["entry_hash"]
         rows.append(row)
     # An executemany inserts in list order, so ids follow the chain as verify_chain expects.
-    session.execute(AuditEntry.__table__.insert(), rows)
+    session.connection().execute(_insert_entries(), rows)
 
 
 def _mark_savepoint(session: Session, transaction) -> None:
@@ -163,6 +163,11 @@ def _locked_last_hash(session: Session) -> str | None:
     finally:
         result.close()
     return row[0] if row else None
+
+
+@functools.cache
+def _insert_entries() -> Insert:
+    return AuditEntry.__table__.insert()
 
 
 @functools.cache

@@ -11,6 +11,7 @@ from flask_babel import refresh
 
 from ..audit.services import Actor, set_actor
 from ..extensions import db, limiter
+from ..patients.models import Patient
 from ..questionnaires.links import link_url, lookup
 from .consent import record_opt_out
 
@@ -23,14 +24,13 @@ def stop(token: str):
     found = lookup(token)
     if found.link is None:
         abort(404)
-    administration = found.link.administration
-    patient = administration.visit.patient
+    patient = db.session.get(Patient, found.link.patient_id)
     g.patient_language = patient.language
     refresh()
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return render_template("messaging/stop_confirm.html", token=token, back_url=link_url(token),
                                already=patient.sms_opted_out_at is not None)
-    set_actor(Actor("patient_link", administration.id))
+    set_actor(Actor("patient_link", found.link.administration_id))
     record_opt_out(patient, "questionnaire_page")
     db.session.commit()
     return render_template("messaging/stop_done.html")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Insert, Select, bindparam, select
+from sqlalchemy import ColumnElement, Insert, ScalarSelect, Select, String, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import utcnow
@@ -27,8 +27,25 @@ class Saved:
 
 
 def saved_answers(administration_id: int) -> dict[str, Saved]:
-    rows = db.session.execute(_saved_answers_query(), {"administration_id": administration_id})
+    rows = db.session.connection().execute(_saved_answers_query(), {"administration_id": administration_id})
     return {code: Saved(state, value) for code, state, value in rows}
+
+
+def answers_in_one_column(administration_id: ColumnElement[int]) -> ScalarSelect:
+    """The saved answers as one text column ("q1:answered:2,q2:skipped:"), for a query that reads them
+    together with something else in one round trip; `parse_answers_column` reads it back."""
+    columns = _ANSWERS.c
+    entry = columns.item_code + ":" + columns.state + ":" + func.coalesce(cast(columns.value, String), "")
+    return (select(func.aggregate_strings(entry, ","))
+            .where(columns.administration_id == administration_id).scalar_subquery())
+
+
+def parse_answers_column(text: str | None) -> dict[str, Saved]:
+    saved = {}
+    for entry in text.split(",") if text else ():
+        code, state, value = entry.split(":")
+        saved[code] = Saved(state, int(value) if value else None)
+    return saved
 
 
 def upsert_answers(administration_id: int, answers: dict[str, Saved]) -> None:
@@ -37,7 +54,8 @@ def upsert_answers(administration_id: int, answers: dict[str, Saved]) -> None:
     rows = [{"administration_id": administration_id, "item_code": code, "state": saved.state,
              "value": saved.value, "text_value": None, "na_reason": None, "saved_at": now}
             for code, saved in answers.items()]
-    db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+    connection = db.session.connection()
+    connection.execute(_upsert(connection.dialect.name), rows)
 
 
 @functools.cache

@@ -15,13 +15,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, bindparam, select, update
 
 from ..db import utcnow
 from ..extensions import db
 from ..patients.models import Patient
 from ..schedule.models import Visit
+from .answers import Saved, answers_in_one_column, parse_answers_column
 from .models import Administration, PatientLink
 
 TOKEN_BYTES = 16  # 128 bits
@@ -30,10 +30,42 @@ TABLET_LINK_HOURS = 3
 _CLOSED_VISIT_STATUSES = ("not_done", "cancelled")
 
 
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """What the patient pages need of a link, its administration, visit and patient: one row, no ORM objects."""
+
+    token_hash: str
+    valid_from: datetime
+    valid_until: datetime
+    revoked_at: datetime | None
+    revoke_reason: str | None
+    administration_id: int
+    instrument: str
+    status: str
+    language: str | None
+    pack_id: str | None
+    pack_version: str | None
+    pack_sha256: str | None
+    visit_status: str
+    window_opens: date
+    patient_id: int
+    patient_language: str
+    patient_status: str
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status in ("submitted", "locked")
+
+    @property
+    def pack_key(self) -> tuple[str | None, str | None, str | None]:
+        return self.pack_id, self.pack_version, self.pack_sha256
+
+
 @dataclass(frozen=True)
 class LinkLookup:
     state: str  # ok | not_yet_open | expired | completed | revoked | unknown
-    link: PatientLink | None = None
+    link: LinkRecord | None = None
+    saved: dict[str, Saved] | None = None  # the administration's answers, when asked for
 
 
 def token_hash(token: str) -> str:
@@ -88,33 +120,46 @@ def revoke_links(administration: Administration, reason: str) -> int:
     return result.rowcount
 
 
-def lookup(token: str) -> LinkLookup:
+def lookup(token: str, *, with_answers: bool = False) -> LinkLookup:
+    """The link of this token and its state; `with_answers` reads the saved answers in the same query."""
     if not token or len(token) > 64:
         return LinkLookup("unknown")
-    link = db.session.scalar(_link_with_patient(), {"token_hash": token_hash(token)})
-    if link is None:
+    query = _link_record_query(with_answers)
+    row = db.session.connection().execute(query, {"token_hash": token_hash(token)}).first()
+    if row is None:
         return LinkLookup("unknown")
-    return LinkLookup(_state(link, utcnow()), link)
+    link = LinkRecord(*row[:_RECORD_FIELDS])
+    saved = parse_answers_column(row[_RECORD_FIELDS]) if with_answers else None
+    return LinkLookup(_state(link, utcnow()), link, saved)
+
+
+_RECORD_FIELDS = len(LinkRecord.__slots__)
 
 
 @functools.cache
-def _link_with_patient() -> Select:
-    """The link with its administration, visit and patient in one query; built once, as every patient
-    request runs it and building it costs more than running it. Of the visit and the patient only
-    what the patient pages use is read (others load on first use)."""
-    visit = joinedload(PatientLink.administration).joinedload(Administration.visit)
-    return (db.select(PatientLink).where(PatientLink.token_hash == bindparam("token_hash"))
-            .options(visit.load_only(Visit.patient_id, Visit.code, Visit.status, Visit.window_opens),
-                     visit.joinedload(Visit.patient).load_only(Patient.language, Patient.status, Patient.version)))
+def _link_record_query(with_answers: bool) -> Select:
+    """The link with what the pages use of its administration, visit and patient, in one row. Built
+    once and run on the connection, not through the ORM: every patient request runs it."""
+    link, administration = PatientLink.__table__.c, Administration.__table__.c
+    visit, patient = Visit.__table__.c, Patient.__table__.c
+    answers = (answers_in_one_column(administration.id),) if with_answers else ()
+    return (select(link.token_hash, link.valid_from, link.valid_until, link.revoked_at, link.revoke_reason,
+                   administration.id, administration.instrument, administration.status, administration.language,
+                   administration.pack_id, administration.pack_version, administration.pack_sha256,
+                   visit.status, visit.window_opens, patient.id, patient.language, patient.status, *answers)
+            .select_from(PatientLink.__table__
+                         .join(Administration.__table__, administration.id == link.administration_id)
+                         .join(Visit.__table__, visit.id == administration.visit_id)
+                         .join(Patient.__table__, patient.id == visit.patient_id))
+            .where(link.token_hash == bindparam("token_hash")))
 
 
-def _state(link: PatientLink, now: datetime) -> str:
-    visit = link.administration.visit
-    if link.administration.is_submitted or link.revoke_reason == "completed":
+def _state(link: LinkRecord, now: datetime) -> str:
+    if link.is_submitted or link.revoke_reason == "completed":
         return "completed"
-    if link.revoked_at is not None or visit.status in _CLOSED_VISIT_STATUSES:
+    if link.revoked_at is not None or link.visit_status in _CLOSED_VISIT_STATUSES:
         return "revoked"
-    if visit.patient.status != "active":
+    if link.patient_status != "active":
         return "revoked"
     if now < link.valid_from:
         return "not_yet_open"

@@ -7,14 +7,22 @@ only when this patient saved that answer in this administration.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from markupsafe import Markup
 
 from ..instruments import qlq_c30 as structure
 from ..instruments.packs import Pack
+from ..templating import page_locale
 from .answers import SKIPPED, Saved
-from .models import Administration
 from .packs import wording_for
 from .services import PAGE_COUNT, PAGES, page_items
+
+if TYPE_CHECKING:
+    from .access import PatientAccess
 
 # Installed packs are never changed, so each is read and checked once per process.
 _PACKS: dict[tuple[str, str, str], Pack] = {}
@@ -53,13 +61,13 @@ class PageView:
         return self.number == self.total
 
 
-def wording(administration: Administration, wanted: str) -> tuple[Pack, str]:
+def wording(access: PatientAccess, wanted: str) -> tuple[Pack, str]:
     """The administration's pack and the language to show it in."""
-    key = (administration.pack_id, administration.pack_version, administration.pack_sha256)
-    pack = _PACKS.get(key)
+    link = access.link
+    pack = _PACKS.get(link.pack_key)
     if pack is None:
-        pack = _PACKS[key] = wording_for(administration)
-    return pack, wording_language(pack, wanted, administration.language)
+        pack = _PACKS[link.pack_key] = wording_for(access.administration)
+    return pack, wording_language(pack, wanted, link.language)
 
 
 def wording_language(pack: Pack, wanted: str, started_in: str | None) -> str:
@@ -101,6 +109,20 @@ def choices(pack: Pack, language: str, scale: structure.ResponseScale) -> tuple[
         shows_number = scale is structure.SEVEN_POINT and not text.startswith(str(point))
         result.append(Choice(point, text, point if shows_number else None))
     return tuple(result)
+
+
+def item_html(item: ItemView, wording_language: str, unanswered: bool) -> Markup:
+    """One question's markup. A page shows few distinct questions (a handful of answers each, in two
+    languages), so each is rendered once per process and page language: escaping the same choices on
+    every page view was most of a page's rendering time."""
+    return _item_html(item, wording_language, unanswered, page_locale())
+
+
+@functools.lru_cache(maxsize=8192)
+def _item_html(item: ItemView, wording_language: str, unanswered: bool, _page_locale: str) -> Markup:
+    template = current_app.jinja_env.get_template("questionnaires/_item.html")
+    html = template.render(item=item, wording_language=wording_language, unanswered=unanswered)
+    return Markup(html)  # nosec B704  # rendered by an autoescaping (.html) template
 
 
 def item_text(pack: Pack, language: str, item: structure.Item) -> str:

@@ -23,7 +23,7 @@ from .access import PatientAccess, patient_view
 from .answers import saved_answers
 from .forms import AnswerError, page_key, parse_page
 from .navigation import after_save, page_of, resume_url
-from .pages import item_text, page_view, wording
+from .pages import item_html, item_text, page_view, wording
 from .services import (
     PAGE_COUNT,
     QuestionnaireClosed,
@@ -35,13 +35,14 @@ from .services import (
 from .submission import submit as submit_administration
 
 bp = Blueprint("questionnaires", __name__, template_folder="templates", url_prefix="/q")
+bp.add_app_template_global(item_html)
 TABLET_SESSION_KEY = "tablet_administration"
 
 
 @bp.get("/<token>")
 @patient_view()
 def welcome(access: PatientAccess):
-    started = access.administration.status != "created"
+    started = access.link.status != "created"
     return render_template("questionnaires/welcome.html", access=access, started=started,
                            item_count=structure.ITEM_COUNT)
 
@@ -50,16 +51,16 @@ def welcome(access: PatientAccess):
 @csrf.exempt
 @patient_view()
 def begin(access: PatientAccess):
-    start(access.administration, g.patient_language)
+    start(access.administration, g.patient_language, access.patient_id)
     db.session.commit()
     return redirect(resume_url(access.token, access.administration_id), code=303)
 
 
 @bp.get("/<token>/page/<int:number>")
-@patient_view(started=True)
+@patient_view(started=True, with_answers=True)
 def page(access: PatientAccess, number: int):
     _check_page(number)
-    return _render_page(access, number, saved_answers(access.administration_id))
+    return _render_page(access, number, access.saved)
 
 
 @bp.post("/<token>/page/<int:number>")
@@ -73,7 +74,8 @@ def save(access: PatientAccess, number: int):
         return render_template("questionnaires/form_error.html", access=access, number=number,
                                message=str(error)), 400
     try:
-        missing = save_page(access.administration, number, posted.answers, skip_missing=posted.action == "skip")
+        missing = save_page(access.administration_id, access.patient_id, number, posted.answers,
+                            skip_missing=posted.action == "skip")
     except QuestionnaireClosed:
         db.session.rollback()
         return redirect(url_for(".thanks", token=access.token), code=303)
@@ -86,10 +88,10 @@ def save(access: PatientAccess, number: int):
 
 
 @bp.get("/<token>/review")
-@patient_view(started=True)
+@patient_view(started=True, with_answers=True)
 def review(access: PatientAccess):
-    pack, language = wording(access.administration, g.patient_language)
-    saved = saved_answers(access.administration_id)
+    pack, language = wording(access, g.patient_language)
+    saved = access.saved
     unanswered = [(item.number, item_text(pack, language, item), page_of(item.number))
                   for item in unanswered_items(saved)]
     return render_template("questionnaires/review.html", access=access, unanswered=unanswered,
@@ -110,7 +112,7 @@ def submit(access: PatientAccess):
 @bp.get("/<token>/thanks")
 @patient_view(allow_completed=True)
 def thanks(access: PatientAccess):
-    if not access.administration.is_submitted:
+    if not access.link.is_submitted:
         return redirect(url_for(".welcome", token=access.token), code=303)
     return render_template("questionnaires/thanks.html", access=access)
 
@@ -121,7 +123,7 @@ def _check_page(number: int) -> None:
 
 
 def _render_page(access: PatientAccess, number: int, saved, unanswered=()):
-    pack, language = wording(access.administration, g.patient_language)
+    pack, language = wording(access, g.patient_language)
     view = page_view(pack, language, number, saved)
     return render_template("questionnaires/page.html", access=access, page=view, unanswered=list(unanswered),
                            page_key=page_key(access.link.token_hash, number))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import current_app
+from sqlalchemy import insert
 
 from ..audit.services import record
 from ..db import utcnow
@@ -20,14 +21,18 @@ from .models import Administration, ClinicalFlag, Score
 _UNVERIFIED = " (values unverified against the paper's table)"
 
 
-def score_and_store(administration: Administration) -> None:
-    """Compute and store the scores (and, for the QLQ-C30, the clinical flags) of one administration."""
+def score_and_store(administration: Administration, answered: Mapping[str, int] | None = None) -> None:
+    """Compute and store the scores (and, for the QLQ-C30, the clinical flags) of one administration.
+
+    `answered`: {item code: value} of the answered items, when the caller has just read them from
+    the database (submission); otherwise they are read here.
+    """
     if administration.instrument == "mmse":
         from ..mmse.scoring import store_mmse_scores
         store_mmse_scores(administration)
         return
     protocol = current_app.extensions["pro_app.protocol"]
-    scores = score_one(answered_values(administration))
+    scores = score_one(answered_values(administration) if answered is None else answered)
     store_scores(administration, scores, ALGORITHM_VERSION)
     _store_flags(administration, qlq_flags(scores, baseline_scores(administration, protocol),
                                            flag_rules(protocol)))
@@ -45,6 +50,9 @@ def stored_scores(administration: Administration) -> dict[str, float | None]:
 def store_scores(administration: Administration, scores: Mapping[str, float | None], algorithm: str) -> None:
     """Make the administration's Score rows exactly `scores` (full precision, None = missing)."""
     existing = {score.scale: score for score in administration.scores}
+    if not existing:
+        _insert_scores(administration, scores, algorithm)
+        return
     old, new = {}, {}
     for scale, value in scores.items():
         row = existing.pop(scale, None)
@@ -63,6 +71,19 @@ def store_scores(administration: Administration, scores: Mapping[str, float | No
     if old or new:
         record("score", "administration", administration.id, field="scores", old=old or None, new=new or None,
                reason=algorithm, patient_id=administration.visit.patient_id)
+
+
+def _insert_scores(administration: Administration, scores: Mapping[str, float | None], algorithm: str) -> None:
+    """First scoring (every submission): one bulk INSERT rather than an ORM object per scale."""
+    if not scores:
+        return
+    now = utcnow()
+    db.session.execute(insert(Score), [
+        {"administration_id": administration.id, "scale": scale, "value": value, "algorithm_version": algorithm,
+         "computed_at": now} for scale, value in scores.items()])
+    db.session.expire(administration, ["scores"])
+    record("score", "administration", administration.id, field="scores", new=dict(scores), reason=algorithm,
+           patient_id=administration.visit.patient_id)
 
 
 def flag_rules(protocol: Protocol) -> QlqFlagRules:
@@ -92,6 +113,9 @@ def baseline_scores(administration: Administration, protocol: Protocol) -> dict[
 def _store_flags(administration: Administration, flags: list[Flag]) -> None:
     existing = {(row.scale, row.rule): row for row in db.session.scalars(
         db.select(ClinicalFlag).filter_by(administration_id=administration.id))}
+    if not existing:
+        _insert_flags(administration, flags)
+        return
     old, new = [], []
     for flag in flags:
         row = existing.pop((flag.scale, flag.rule), None)
@@ -111,6 +135,17 @@ def _store_flags(administration: Administration, flags: list[Flag]) -> None:
     if old or new:
         record("flag", "administration", administration.id, field="clinical_flags", old=old or None,
                new=new or None, patient_id=administration.visit.patient_id)
+
+
+def _insert_flags(administration: Administration, flags: list[Flag]) -> None:
+    """First flagging (every submission): one bulk INSERT, and one audit entry when any flag is raised."""
+    if not flags:
+        return
+    db.session.execute(insert(ClinicalFlag), [
+        {"administration_id": administration.id, "scale": flag.scale, "rule": flag.rule, "value": flag.value,
+         "threshold": flag.threshold, "source": flag.source} for flag in flags])
+    record("flag", "administration", administration.id, field="clinical_flags",
+           new=[_describe(flag) for flag in flags], patient_id=administration.visit.patient_id)
 
 
 def _describe(flag: ClinicalFlag | Flag) -> dict:

@@ -53,14 +53,20 @@ def claim(administration: Administration, from_status: str, **values) -> bool:
     The row version is bumped as an ORM update would; the new version and values are set on the
     object as loaded, so a later ORM update checks the right version without reading the row again.
     """
-    parameters = {"claimed_id": administration.id, "from_status": from_status,
-                  **{f"new_{column}": value for column, value in values.items()}}
-    version = db.session.execute(_claim_statement(tuple(sorted(values))), parameters).scalar()
+    version = claim_row(administration.id, from_status, **values)
     if version is None:
         return False
     for column, value in {"status": from_status, **values, "version": version}.items():
         set_committed_value(administration, column, value)
     return True
+
+
+def claim_row(administration_id: int, from_status: str, **values) -> int | None:
+    """The same UPDATE by id alone, for a request that holds no ORM object of the row (nor may load one
+    before it): the new row version, or None when the status had already moved on."""
+    parameters = {"claimed_id": administration_id, "from_status": from_status,
+                  **{f"new_{column}": value for column, value in values.items()}}
+    return db.session.connection().execute(_claim_statement(tuple(sorted(values))), parameters).scalar()
 
 
 @functools.cache
@@ -72,14 +78,14 @@ def _claim_statement(columns: tuple[str, ...]) -> Update:
             .returning(table.c.version))
 
 
-def start(administration: Administration, language: str) -> bool:
+def start(administration: Administration, language: str, patient_id: int) -> bool:
     """created → in_progress, recording the pack and language; False when already started."""
     now = utcnow()
     if not claim(administration, "created", status="in_progress", started_at=now, last_saved_at=now):
         return False
     _attach_pack_in(administration, language)
     record("start", "administration", administration.id, field="status", old="created", new="in_progress",
-           patient_id=administration.visit.patient_id)
+           patient_id=patient_id)
     return True
 
 
@@ -93,16 +99,16 @@ def _attach_pack_in(administration: Administration, language: str) -> None:
     attach_pack(administration, candidates[-1])
 
 
-def save_page(administration: Administration, number: int, answers: dict[int, int], *,
+def save_page(administration_id: int, patient_id: int, number: int, answers: dict[int, int], *,
               skip_missing: bool) -> list[int]:
     """Save one page; with `skip_missing`, its unanswered items are stored as skipped.
 
     An answer already given is never turned into a skip (a stale tab cannot erase it).
     Returns the page's items that still have no row (neither answered nor skipped).
     """
-    if not claim(administration, "in_progress", last_saved_at=utcnow()):
-        raise QuestionnaireClosed(administration.id)
-    saved = saved_answers(administration.id)
+    if claim_row(administration_id, "in_progress", last_saved_at=utcnow()) is None:
+        raise QuestionnaireClosed(administration_id)
+    saved = saved_answers(administration_id)
     changes = {}
     for item in page_items(number):
         old = saved.get(item.id)
@@ -114,18 +120,18 @@ def save_page(administration: Administration, number: int, answers: dict[int, in
             continue
         if new != old:
             changes[item.id] = (old, new)
-    _write(administration, number, changes)
+    _write(administration_id, patient_id, number, changes)
     return [n for n in PAGES[number - 1] if f"q{n}" not in saved and f"q{n}" not in changes]
 
 
-def _write(administration: Administration, number: int, changes: dict[str, tuple]) -> None:
+def _write(administration_id: int, patient_id: int, number: int, changes: dict[str, tuple]) -> None:
     if not changes:
         return
-    upsert_answers(administration.id, {code: new for code, (_, new) in changes.items()})
-    record("save_answers", "administration", administration.id, field=f"page {number}",
+    upsert_answers(administration_id, {code: new for code, (_, new) in changes.items()})
+    record("save_answers", "administration", administration_id, field=f"page {number}",
            old={code: _shown(old) for code, (old, _) in changes.items() if old is not None} or None,
            new={code: _shown(new) for code, (_, new) in changes.items()},
-           patient_id=administration.visit.patient_id)
+           patient_id=patient_id)
 
 
 def _shown(saved: Saved) -> int | str:

@@ -14,7 +14,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..instruments import qlq_c30 as structure
 from ..messaging.models import OutboundMessage
-from .answers import SKIPPED, Saved, saved_answers, upsert_answers
+from .answers import ANSWERED, SKIPPED, Saved, saved_answers, upsert_answers
 from .links import revoke_links
 from .models import Administration
 from .scoring import score_and_store
@@ -28,9 +28,10 @@ def submit(administration: Administration) -> bool:
     now = utcnow()
     if not claim(administration, "in_progress", status="submitted", submitted_at=now, last_saved_at=now):
         return False
-    skipped = _store_missing_as_skipped(administration)
+    saved = saved_answers(administration.id)
+    skipped = _store_missing_as_skipped(administration, saved)
     db.session.expire(administration, ["answers", "scores"])  # written above without the ORM
-    score_and_store(administration)
+    score_and_store(administration, {code: answer.value for code, answer in saved.items() if answer.state == ANSWERED})
     cancelled = cancel_pending_messages(administration, now)
     revoked = revoke_links(administration, COMPLETED)
     record("submit", "administration", administration.id, field="status", old="in_progress", new="submitted",
@@ -39,9 +40,8 @@ def submit(administration: Administration) -> bool:
     return True
 
 
-def _store_missing_as_skipped(administration: Administration) -> list[str]:
+def _store_missing_as_skipped(administration: Administration, saved: dict[str, Saved]) -> list[str]:
     """Items never reached are stored as explicit missing values, like the ones skipped on purpose."""
-    saved = saved_answers(administration.id)
     missing = [item.id for item in structure.ITEMS if item.id not in saved]
     if missing:
         upsert_answers(administration.id, {code: Saved(SKIPPED, None) for code in missing})

@@ -51,7 +51,7 @@ def is_staff_page(path: str) -> bool:
 
 def enforce_idle_timeout():
     """before_request: sign out an idle staff user; keep the form they were posting."""
-    if not current_user.is_authenticated or not is_staff_page(request.path):
+    if not is_staff_page(request.path) or not current_user.is_authenticated:
         return None
     now, seen_at = time.time(), session.get(SEEN_AT)
     if seen_at is not None and now - seen_at > _limit_seconds():
