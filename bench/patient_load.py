@@ -7,16 +7,17 @@ user postgres), fills it with patients and their links, serves the app with guni
 127.0.0.1, and lets N threads each walk a whole questionnaire over HTTP (welcome, start, nine
 pages, review, submit, thank-you: 23 requests), twice:
 
-- flat out, with no pause between requests: the throughput. The same number of requests then
-  goes, at the same concurrency, to the app's own /healthz (the platform's floor: one SELECT 1
-  per request) and to a bare Flask "hello" app under the same gunicorn settings; the ratio of
-  requests/s is the throughput goal;
+- flat out, with no pause between requests: the throughput. Then, at the same concurrency, three
+  times as many requests (these runs are short, and a short run varies a lot) go to the app's own
+  /healthz (the platform's floor: one SELECT 1 per request) and to a bare Flask "hello" app under
+  the same gunicorn settings; the ratio of requests/s is the throughput goal;
 - as patients do, reading each screen for --think-ms on average (uniform, ±50%): the latency
   that 100 patients answering at the same time see. With no pause, N clients keep N requests in
   flight, so latency is N / throughput by Little's law (the bare app itself has a p95 near
   100 ms that way); a latency goal only means something with people's pace.
 
-Prints requests/s, p50/p95/p99 latency and errors of each run, then checks the database (every
+Prints requests/s, p50/p95/p99 latency, errors and CPU time per request (gunicorn, PostgreSQL,
+this client) of each run, then checks the database (every
 questionnaire submitted and scored once) and the access log (no token). A first round of
 2 x workers x threads patients warms the workers up and is not counted.
 """
@@ -50,6 +51,7 @@ ADMIN_URL = os.environ.get("PRO_APP_BENCH_PG_ADMIN", "postgresql://postgres@127.
 GOALS = {"p95_ms": 150.0, "ratio": 0.25}
 HELLO_APP = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get("/")\ndef hello():\n    return "hello"\n'
 PAGE_KEY = re.compile(r'name="page_key" value="([0-9a-f]+)"')
+SHORT_RUN_FACTOR = 3
 
 
 # ---- the servers -------------------------------------------------------------------------------
@@ -102,6 +104,7 @@ class Result:
     by_kind: dict = field(default_factory=dict)
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -196,11 +199,33 @@ def run_load(port: int, flows: list, think_ms: float) -> Result:
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     for thread in threads:
         thread.join()
     result.seconds = time.perf_counter() - started
+    result.cpu_seconds = {name: spent - cpu_before.get(name, 0.0) for name, spent in cpu_seconds().items()}
     return result
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the gunicorn processes, PostgreSQL's processes and this client
+    (Linux /proc; empty elsewhere). Where a request's CPU goes tells what to make cheaper."""
+    spent = {"client": sum(os.times()[:2])}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            name, fields = stat.read_text().rsplit(")", 1)
+            kind = "PostgreSQL" if name.endswith("(postgres") else "gunicorn" if _is_gunicorn(stat.parent) else None
+            if kind:
+                utime, stime = fields.split()[11:13]
+                spent[kind] = spent.get(kind, 0.0) + (int(utime) + int(stime)) / ticks
+    return spent
+
+
+def _is_gunicorn(process: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return b"gunicorn" in (process / "cmdline").read_bytes()
+    return False
 
 
 # ---- the run -----------------------------------------------------------------------------------
@@ -259,6 +284,9 @@ def report(name: str, result: Result) -> None:
     if len(result.by_kind) > 1:
         print(" " * 17 + "median by request: " + ", ".join(
             f"{kind} {sorted(values)[len(values) // 2] * 1000:.0f} ms" for kind, values in result.by_kind.items()))
+    if result.cpu_seconds:
+        print(" " * 17 + "CPU per request: " + ", ".join(
+            f"{name} {seconds * 1000 / result.requests:.2f} ms" for name, seconds in result.cpu_seconds.items()))
     for sample in result.error_samples[:3]:
         print(f"{'':<16} error: {sample}")
 
@@ -297,7 +325,8 @@ def run(args, database_url: str) -> int:
         with gunicorn("wsgi:app", port, ROOT, environment, scratch, probe="/healthz", **settings) as access_log:
             run_load(port, [patient_flow(token) for token in tokens[2 * args.patients:]], 0)
             flat = run_load(port, [patient_flow(token) for token in flat_tokens], 0)
-            per_patient = flat.requests // len(flat_tokens)
+            # The cheap runs take three times the requests: a run of a second or two varies too much.
+            per_patient = SHORT_RUN_FACTOR * flat.requests // len(flat_tokens)
             healthz = run_load(port, [repeat_flow(per_patient, "/healthz")] * args.patients, 0)
             paced = run_load(port, [patient_flow(token) for token in paced_tokens], args.think_ms)
         (scratch / "bench_hello.py").write_text(HELLO_APP)
