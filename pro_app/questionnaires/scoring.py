@@ -48,16 +48,16 @@ def stored_scores(administration: Administration) -> dict[str, float | None]:
 
 
 def store_scores(administration: Administration, scores: Mapping[str, float | None], algorithm: str) -> None:
-    """Make the administration's Score rows exactly `scores` (full precision, None = missing)."""
+    """Make the administration's Score rows exactly `scores` (full precision, None = missing).
+
+    New rows (every scale at a first scoring) go in one bulk INSERT, not an ORM object each."""
     existing = {score.scale: score for score in administration.scores}
-    if not existing:
-        _insert_scores(administration, scores, algorithm)
-        return
-    old, new = {}, {}
+    old, new, added = {}, {}, []
     for scale, value in scores.items():
         row = existing.pop(scale, None)
         if row is None:
-            administration.scores.append(Score(scale=scale, value=value, algorithm_version=algorithm))
+            added.append({"administration_id": administration.id, "scale": scale, "value": value,
+                          "algorithm_version": algorithm})
         elif row.value != value or row.algorithm_version != algorithm:
             old[scale] = row.value
             row.value, row.algorithm_version, row.computed_at = value, algorithm, utcnow()
@@ -68,22 +68,12 @@ def store_scores(administration: Administration, scores: Mapping[str, float | No
         old[scale] = row.value
         administration.scores.remove(row)
     db.session.flush()
+    if added:
+        db.session.execute(insert(Score), added)
+        db.session.expire(administration, ["scores"])
     if old or new:
         record("score", "administration", administration.id, field="scores", old=old or None, new=new or None,
                reason=algorithm, patient_id=administration.visit.patient_id)
-
-
-def _insert_scores(administration: Administration, scores: Mapping[str, float | None], algorithm: str) -> None:
-    """First scoring (every submission): one bulk INSERT rather than an ORM object per scale."""
-    if not scores:
-        return
-    now = utcnow()
-    db.session.execute(insert(Score), [
-        {"administration_id": administration.id, "scale": scale, "value": value, "algorithm_version": algorithm,
-         "computed_at": now} for scale, value in scores.items()])
-    db.session.expire(administration, ["scores"])
-    record("score", "administration", administration.id, field="scores", new=dict(scores), reason=algorithm,
-           patient_id=administration.visit.patient_id)
 
 
 def flag_rules(protocol: Protocol) -> QlqFlagRules:
@@ -113,15 +103,12 @@ def baseline_scores(administration: Administration, protocol: Protocol) -> dict[
 def _store_flags(administration: Administration, flags: list[Flag]) -> None:
     existing = {(row.scale, row.rule): row for row in db.session.scalars(
         db.select(ClinicalFlag).filter_by(administration_id=administration.id))}
-    if not existing:
-        _insert_flags(administration, flags)
-        return
-    old, new = [], []
+    old, new, added = [], [], []
     for flag in flags:
         row = existing.pop((flag.scale, flag.rule), None)
         if row is None:
-            db.session.add(ClinicalFlag(administration_id=administration.id, scale=flag.scale, rule=flag.rule,
-                                        value=flag.value, threshold=flag.threshold, source=flag.source))
+            added.append({"administration_id": administration.id, "scale": flag.scale, "rule": flag.rule,
+                          "value": flag.value, "threshold": flag.threshold, "source": flag.source})
         elif (row.value, row.threshold, row.source) != (flag.value, flag.threshold, flag.source):
             old.append(_describe(row))
             row.value, row.threshold, row.source = flag.value, flag.threshold, flag.source
@@ -132,20 +119,11 @@ def _store_flags(administration: Administration, flags: list[Flag]) -> None:
         old.append(_describe(row))
         db.session.delete(row)
     db.session.flush()
+    if added:
+        db.session.execute(insert(ClinicalFlag), added)
     if old or new:
         record("flag", "administration", administration.id, field="clinical_flags", old=old or None,
                new=new or None, patient_id=administration.visit.patient_id)
-
-
-def _insert_flags(administration: Administration, flags: list[Flag]) -> None:
-    """First flagging (every submission): one bulk INSERT, and one audit entry when any flag is raised."""
-    if not flags:
-        return
-    db.session.execute(insert(ClinicalFlag), [
-        {"administration_id": administration.id, "scale": flag.scale, "rule": flag.rule, "value": flag.value,
-         "threshold": flag.threshold, "source": flag.source} for flag in flags])
-    record("flag", "administration", administration.id, field="clinical_flags",
-           new=[_describe(flag) for flag in flags], patient_id=administration.visit.patient_id)
 
 
 def _describe(flag: ClinicalFlag | Flag) -> dict:
