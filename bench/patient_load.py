@@ -9,7 +9,7 @@ pages, review, submit, thank-you: 23 requests), twice:
 
 - flat out, with no pause between requests: the throughput. Then, at the same concurrency, three
   times as many requests (these runs are short, and a short run varies a lot) go to the app's own
-  /healthz (the platform's floor: one SELECT 1 per request) and to a bare Flask "hello" app under
+  /healthz (one SELECT 1 per request through the whole app) and to a bare Flask "hello" app under
   the same gunicorn settings; the ratio of requests/s is the throughput goal. For scale, a bare
   Flask + SQLAlchemy app that only reads one row and inserts one per request (the floor of any
   request that saves an answer on this stack) runs the same load;
@@ -19,8 +19,9 @@ pages, review, submit, thank-you: 23 requests), twice:
   100 ms that way); a latency goal only means something with people's pace.
 
 Prints requests/s, p50/p95/p99 latency, errors and CPU time per request (gunicorn, PostgreSQL,
-this client) of each run, then checks the database (every
-questionnaire submitted and scored once) and the access log (no token). A first round of
+this client) of each run, then checks the database (every questionnaire submitted and scored
+once) and the access log (no token), and prints a verdict per goal, then the floor's ratios and
+each app's CPU per request as a multiple of hello's, for scale. A first round of
 2 x workers x threads patients warms the workers up and is not counted.
 """
 from __future__ import annotations
@@ -129,6 +130,10 @@ class Result:
     @property
     def requests(self) -> int:
         return len(self.latencies)
+
+    @property
+    def cpu_per_request(self) -> float:
+        return sum(self.cpu_seconds.values()) / self.requests
 
     @property
     def rate(self) -> float:
@@ -394,6 +399,11 @@ def judge(args, database_url: str, flat: Result, hello: Result, floor: Result, p
         print(f"{'met    ' if met else 'NOT met'}  {goal}")
     print(f"for scale: bare save floor / hello {floor.rate / hello.rate:.2f}, "
           f"pro_app / bare save floor {flat.rate / floor.rate:.2f}")
+    if hello.cpu_seconds:
+        # The two cores are the limit, so throughput follows CPU per request, which varies less.
+        times_hello = lambda result: result.cpu_per_request / hello.cpu_per_request
+        print(f"CPU per request (all processes) as a multiple of hello's: bare save floor {times_hello(floor):.1f}x, "
+              f"pro_app {times_hello(flat):.1f}x (a quarter of hello's throughput allows about {1 / GOALS['ratio']:g}x)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes on this machine skew the figures)")
     ok = all(goals.values())
     print("all goals met" if ok else "some goals NOT met")
