@@ -354,12 +354,12 @@ def run(args, database_url: str) -> int:
             per_patient = SHORT_RUN_FACTOR * flat.requests // len(flat_tokens)
             healthz = run_load(port, [repeat_flow(per_patient, "/healthz")] * args.patients, 0)
             paced = run_load(port, [patient_flow(token) for token in paced_tokens], args.think_ms)
-        (scratch / "bench_hello.py").write_text(HELLO_APP)
-        hello_port = free_port()
-        with gunicorn("bench_hello:app", hello_port, scratch, {}, scratch, **settings):
-            run_load(hello_port, [repeat_flow(per_patient)] * warmup, 0)
-            hello = run_load(hello_port, [repeat_flow(per_patient)] * args.patients, 0)
-        floor = run_floor(database_url, scratch, settings, per_patient, args.patients, warmup)
+        load = dict(scratch=scratch, settings=settings, per_patient=per_patient, patients=args.patients,
+                    warmup=warmup)
+        hello = run_bare_app("bench_hello", HELLO_APP, {}, **load)
+        create_floor_table(database_url)
+        floor_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        floor = run_bare_app("bench_floor", FLOOR_APP, {"FLOOR_DATABASE_URL": floor_url}, **load)
         leaks = sum(access_log.read_text().count(token) for token in tokens)
     print("flat out (no pause between requests):")
     report("pro_app patients", flat)
@@ -371,17 +371,20 @@ def run(args, database_url: str) -> int:
     return judge(args, database_url, flat, hello, floor, paced, leaks)
 
 
-def run_floor(database_url: str, scratch: Path, settings: dict, per_patient: int, patients: int,
-              warmup: int) -> Result:
+def run_bare_app(module: str, source: str, environment: dict, scratch: Path, settings: dict, per_patient: int,
+                 patients: int, warmup: int) -> Result:
+    """One of the comparison apps under the same gunicorn settings, warmed up, then the same load."""
+    (scratch / f"{module}.py").write_text(source)
+    port = free_port()
+    with gunicorn(f"{module}:app", port, scratch, environment, scratch, **settings):
+        run_load(port, [repeat_flow(per_patient)] * warmup, 0)
+        return run_load(port, [repeat_flow(per_patient)] * patients, 0)
+
+
+def create_floor_table(database_url: str) -> None:
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("CREATE TABLE floor_answer (id serial PRIMARY KEY, value integer NOT NULL)")
         conn.execute("INSERT INTO floor_answer (value) VALUES (1)")
-    (scratch / "bench_floor.py").write_text(FLOOR_APP)
-    port = free_port()
-    driver_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    with gunicorn("bench_floor:app", port, scratch, {"FLOOR_DATABASE_URL": driver_url}, scratch, **settings):
-        run_load(port, [repeat_flow(per_patient)] * warmup, 0)
-        return run_load(port, [repeat_flow(per_patient)] * patients, 0)
 
 
 def judge(args, database_url: str, flat: Result, hello: Result, floor: Result, paced: Result, leaks: int) -> int:
