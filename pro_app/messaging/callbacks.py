@@ -1,74 +1,81 @@
-"""What Twilio tells us after the send: delivery statuses, and keywords patients text back."""
+"""Delivery reports Twilio posts after a send: each applied once, and never backwards.
+
+Twilio's order is queued < sending < sent < delivered | undelivered | failed (< read). Reports
+come more than once and out of order, so each (sid, status) is stored once, and a report moves
+a message only from "sent" to a final status, which never changes afterwards. Earlier statuses
+tell nothing our "sent" does not. A report may also come before the dispatcher has recorded
+the sid (it records a batch after the last send, and a crash leaves the sid to reconciliation):
+it is then held, and :func:`apply_held_reports`, run by every dispatcher pass, applies it.
+"""
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
-from ..patients.models import Patient
-from ..privacy import phone_lookup_hash
-from .consent import record_opt_in, record_opt_out
+from .models import REPORTED_STATUSES, StatusReport
 from .models import OutboundMessage as Message
 from .services import audit_status
 
-# Statuses a callback can move a "sent" row to; queued/accepted/sending tell nothing new.
-CALLBACK_STATUSES = ("sent", "delivered", "undelivered", "failed")
-TERMINAL = ("delivered", "undelivered", "failed")
-# Twilio's standard keywords, and their French counterparts.
-OPT_OUT_WORDS = {"STOP", "ARRET", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
-OPT_IN_WORDS = {"START", "UNSTOP"}
-HELP_WORDS = {"HELP", "AIDE", "INFO"}
+APPLIED, DUPLICATE, HELD, IGNORED = "applied", "duplicate", "held", "ignored"
+# What a report makes of a message still "sent": a read message was delivered.
+NEW_STATUS = {"delivered": "delivered", "undelivered": "undelivered", "failed": "failed", "read": "delivered"}
 
 
-def apply_status(sid: str, status: str, error_code: str | None, now: datetime | None = None) -> bool:
-    """Move a sent message to what the provider reports; a terminal status is never changed."""
-    if status not in TERMINAL or not sid:
-        return False
-    values = {"status": status, "status_changed_at": now or utcnow()}
-    if status != "delivered":
-        values.update(last_error_code=(error_code or None), last_error=f"delivery {status}")
+def apply_status(sid: str, status: str, error_code: str | None, now: datetime | None = None) -> str:
+    """APPLIED, DUPLICATE (this report came before), HELD (no message has the sid yet) or IGNORED."""
+    if status not in REPORTED_STATUSES:
+        return IGNORED
+    now = now or utcnow()
+    report_id = _store(sid, status, error_code or None, now)
+    if report_id is None:
+        return DUPLICATE
+    return _settle(report_id, sid, status, error_code or None, now)
+
+
+def apply_held_reports(now: datetime) -> int:
+    """Apply the reports that came before their message's sid was recorded; returns how many moved one."""
+    held = db.session.execute(
+        select(StatusReport.id, StatusReport.provider_sid, StatusReport.status, StatusReport.error_code)
+        .join(Message, Message.provider_sid == StatusReport.provider_sid)
+        .where(StatusReport.settled_at.is_(None)).order_by(StatusReport.received_at, StatusReport.id)).all()
+    return sum(_settle(*report, now) == APPLIED for report in held)
+
+
+def _store(sid: str, status: str, error_code: str | None, now: datetime) -> int | None:
+    """The new report's id; None if this (sid, status) was stored before. A concurrent twin waits, then gets None."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (insert(StatusReport)
+                 .values(provider_sid=sid, status=status, error_code=error_code, received_at=now)
+                 .on_conflict_do_nothing(index_elements=["provider_sid", "status"])
+                 .returning(StatusReport.id))
+    return db.session.scalar(statement)
+
+
+def _settle(report_id: int, sid: str, status: str, error_code: str | None, now: datetime) -> str:
+    if _move(sid, status, error_code, now):
+        result = APPLIED
+    elif db.session.scalar(select(Message.id).where(Message.provider_sid == sid)) is None:
+        return HELD
+    else:
+        result = IGNORED  # the message already has a final status
+    db.session.execute(update(StatusReport).where(StatusReport.id == report_id, StatusReport.settled_at.is_(None))
+                       .values(settled_at=now).execution_options(synchronize_session=False))
+    return result
+
+
+def _move(sid: str, status: str, error_code: str | None, now: datetime) -> bool:
+    new = NEW_STATUS[status]
+    values = {"status": new, "status_changed_at": now}
+    if new != "delivered":
+        values.update(last_error_code=error_code, last_error=f"delivery {new}")
     statement = (update(Message).where(Message.provider_sid == sid, Message.status == "sent").values(**values)
                  .returning(Message.id, Message.patient_id).execution_options(synchronize_session=False))
     row = db.session.execute(statement).first()
     if row is None:
         return False
-    audit_status(row.id, row.patient_id, "sent", status, f"provider callback {error_code or ''}".strip())
+    audit_status(row.id, row.patient_id, "sent", new, f"provider callback {error_code or ''}".strip())
     return True
-
-
-def keyword(body: str | None) -> str | None:
-    """opt_out, opt_in or help, from what the patient texted (any case, accents ignored)."""
-    words = _plain(body or "").split()
-    if not words:
-        return None
-    first = words[0].strip(".,;:!?")
-    if first in OPT_OUT_WORDS:
-        return "opt_out"  # a stop is honoured however it goes on ("Stop merci")
-    if first in OPT_IN_WORDS and len(words) == 1:
-        return "opt_in"
-    return "help" if first in HELP_WORDS else None
-
-
-def apply_inbound(sender: str | None, body: str | None, now: datetime | None = None) -> int:
-    """Record the keyword on every patient with this number; returns how many were found."""
-    action = keyword(body)
-    if not sender or action is None:
-        return 0
-    patients = db.session.scalars(db.select(Patient).filter_by(phone_lookup=phone_lookup_hash(sender))).all()
-    for patient in patients:
-        if action == "opt_out":
-            record_opt_out(patient, "sms_keyword", now)
-        elif action == "opt_in":
-            record_opt_in(patient, "sms_keyword", now)
-        else:
-            record("sms_help_request", "patient", patient.id, reason="SMS keyword", patient_id=patient.id)
-    return len(patients)
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

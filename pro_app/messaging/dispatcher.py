@@ -1,4 +1,4 @@
-"""One dispatcher pass: sweep, reconcile, then claim → send → record, batch after batch.
+"""One dispatcher pass: sweep, reconcile, claim → send → record batch after batch, apply held reports.
 
 Transactions: (1) claim and prepare a batch, commit; (2) call the provider for each message,
 outside any transaction; (3) record the outcomes, commit. A process that dies between (1) and
@@ -20,6 +20,7 @@ from flask import current_app
 from ..db import utcnow
 from ..extensions import db
 from .backends import UNKNOWN, SendOutcome, SmsBackend
+from .callbacks import apply_held_reports
 from .claims import expire_overdue, lapse_leases
 from .outcomes import RELEASED, record_outcomes
 from .preparation import Batch, Prepared, prepare_batch
@@ -65,6 +66,9 @@ class Dispatcher:
             batches += 1
             if not claimed:
                 break
+        # Delivery reports that came before their sid was recorded, by this pass or reconciliation.
+        report["reports_applied"] += apply_held_reports(self.clock())
+        db.session.commit()
         return report
 
     def run_batch(self, report: Counter) -> int:

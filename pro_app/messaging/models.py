@@ -75,3 +75,45 @@ class SendThrottle(db.Model):
     __tablename__ = "sms_send_throttle"
     id: Mapped[int] = mapped_column(primary_key=True)
     next_slot: Mapped[float] = mapped_column(Float(precision=53), nullable=False, default=0.0)
+
+
+# Statuses a delivery report can bring, in Twilio's order; "read" (RCS, WhatsApp) implies delivered.
+REPORTED_STATUSES = ("delivered", "undelivered", "failed", "read")
+
+
+class InboundMessage(db.Model):
+    """Each text a patient sent us, by Twilio's MessageSid, once: neither the number nor the text.
+
+    The row is written in the transaction that applies the keyword, so a second delivery of the
+    same message (Twilio retrying, or a captured request replayed) finds it and changes nothing.
+    """
+
+    __tablename__ = "sms_inbound_message"
+    __table_args__ = (CheckConstraint("action IS NULL OR " + in_list("action", ("opt_out", "opt_in", "help")),
+                                      name="action_known"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    received_at: Mapped[datetime] = mapped_column(nullable=False)
+    action: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class StatusReport(db.Model):
+    """A delivery report from Twilio, one per (MessageSid, status): a repeated report is ignored.
+
+    ``settled_at`` is empty while no message of ours carries the sid yet: a report can arrive
+    before the dispatcher has recorded the sid (the send is recorded after the whole batch, or
+    only by reconciliation after a crash); the dispatcher applies such held reports later.
+    """
+
+    __tablename__ = "sms_status_report"
+    __table_args__ = (
+        UniqueConstraint("provider_sid", "status"),
+        CheckConstraint(in_list("status", REPORTED_STATUSES), name="status_known"),
+        Index("ix_sms_status_report_settled_at", "settled_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    error_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(nullable=False)
+    settled_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -21,7 +21,7 @@ from .audit_batch import StatusChange, audit_changes
 from .backends import RETRY, SENT, UNKNOWN, SendOutcome
 from .bulk import execute_rows, unnested
 from .claims import owned
-from .consent import record_opt_out
+from .consent import STALE, record_opt_out
 from .models import OutboundMessage as Message
 from .preparation import Prepared
 from .services import audit_status
@@ -117,8 +117,11 @@ def _failed(prepared: Prepared, outcome: SendOutcome, worker: str, now: datetime
     result = _change(prepared, worker, "failed", f"provider error {outcome.error_code}", now,
                      last_error_code=outcome.error_code, last_error=outcome.error_message)
     if outcome.opted_out and result != LOST:
-        record_opt_out(db.session.get(Patient, prepared.patient_id), "provider reports an unsubscribed recipient",
-                       now)
+        # Twilio's answer holds as of the send: a START received since then is newer and stands.
+        if record_opt_out(db.session.get(Patient, prepared.patient_id), "provider reports an unsubscribed recipient",
+                          now, as_of=prepared.prepared_at) == STALE:
+            log.info("message %s: the provider refused an unsubscribed recipient, but the patient opted in after "
+                     "the send; the opt-in stands", prepared.message_id)
     return result
 
 

@@ -37,6 +37,7 @@ class Prepared:
     timezone: str
     not_after: datetime
     sms: OutgoingSms
+    prepared_at: datetime  # the send was attempted after this moment
 
     def __repr__(self) -> str:  # never print the number or the token
         return f"Prepared(message_id={self.message_id}, attempts={self.attempts})"
@@ -148,4 +149,4 @@ def _prepare(message: Message, now: datetime, callback_url: str | None, attempts
                               "language": patient.language, "link_hash": token_hash(token), "attempted_at": now,
                               "attempts": message.attempts + 1})
     return Prepared(message.id, message.patient_id, message.attempts + 1, patient.timezone, message.not_after,
-                    OutgoingSms(message.id, to, text, callback_url))
+                    OutgoingSms(message.id, to, text, callback_url), now)

@@ -1,7 +1,7 @@
 """Staff pages: the outbox (what was sent, what failed), text previews, one patient's messages."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from ..patients.labels import message_kind_label, visit_label
 from ..staff.access import CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, require_patient_access
 from ..staff.auth import roles_required
 from .calendar_view import describe, patient_calendar
-from .consent import record_opt_in, record_opt_out
+from .consent import CHANGED, STALE, record_opt_in, record_opt_out
 from .forms import ConsentChangeForm
 from .labels import patient_time, reason_label, status_label
 from .queries import FILTERS, attention_count, outbox_query, parse_filter
@@ -52,23 +52,31 @@ def texts():
 def patient(patient_id: int):
     record = require_patient_access(patient_id)
     policy = current_app.extensions["pro_app.protocol"].reminders
-    return render_template("messaging/patient.html", patient=record, form=ConsentChangeForm(),
+    return render_template("messaging/patient.html", patient=record, form=ConsentChangeForm().show_now(),
                            blocks=patient_calendar(record, policy), may_change=may_change_patients(current_user))
 
 
 @bp.post("/patient/<int:patient_id>/<any(opt_out, opt_in):change>")
 @roles_required(*CHANGE_PATIENTS)
 def change_consent(patient_id: int, change: str):
+    """Applied only if the patient stated no choice after the page was shown (see consent.py)."""
     record = require_patient_access(patient_id)
     form = ConsentChangeForm()
     if not form.validate_on_submit():
         policy = current_app.extensions["pro_app.protocol"].reminders
-        return render_template("messaging/patient.html", patient=record, form=form, may_change=True,
+        return render_template("messaging/patient.html", patient=record, form=form.show_now(), may_change=True,
                                blocks=patient_calendar(record, policy)), 400
-    source = f"recorded by staff: {form.reason.data.strip()}"
-    if change == "opt_out" and record_opt_out(record, source):
+    source, as_of = f"recorded by staff: {form.reason.data.strip()}", form.shown_at_time()
+    apply = record_opt_out if change == "opt_out" else record_opt_in
+    result = STALE if as_of is None else apply(record, source, as_of=as_of)
+    if result == STALE:
+        db.session.rollback()
+        abort(409, description=_("The patient's choice about text messages was recorded after you opened this "
+                                 "page, or the page is out of date. Nothing was saved: open the page again to "
+                                 "see the current choice."))
+    if result == CHANGED and change == "opt_out":
         flash(_("Text messages are stopped for %(code)s.", code=record.study_code), "success")
-    elif change == "opt_in" and record_opt_in(record, source):
+    elif result == CHANGED:
         flash(_("Text messages will be sent again to %(code)s.", code=record.study_code), "success")
     else:
         flash(_("Nothing changed: that was already the case."), "info")

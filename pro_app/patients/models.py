@@ -39,6 +39,9 @@ class Patient(db.Model):
     status_changed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     sms_consent: Mapped[bool] = mapped_column(nullable=False, default=True)
     sms_opted_out_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # When the patient's choice about texts was last stated (an opt-out, an opt-in, or a keyword
+    # repeating the current choice): a change resting on older information is stale.
+    sms_choice_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     version: Mapped[int] = mapped_column(nullable=False, default=1)
 

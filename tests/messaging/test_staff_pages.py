@@ -1,4 +1,5 @@
 """Staff pages: the outbox of one's own sites, text previews, a patient's messages and opt-out."""
+import re
 from datetime import date, datetime
 
 import pytest
@@ -8,6 +9,7 @@ from pro_app.extensions import db
 from pro_app.messaging.backends import ConsoleBackend
 from pro_app.messaging.models import OutboundMessage
 from pro_app.patients.models import Patient
+from tests.messaging.twilio_webhooks import inbound_form
 from tests.messaging.web import post, sign_in
 
 INVITED = datetime(2026, 3, 24, 8)
@@ -75,14 +77,25 @@ def test_a_patient_page_of_another_site_is_not_found(make, client, patients):
     assert client.get(f"/staff/messages/patient/{theirs.id}").status_code == 404
 
 
+def shown_at(page: str) -> str:
+    return re.search(r'name="shown_at" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def consent_form(client, patient_id: int, reason: str) -> dict:
+    """The form as the page shows it now."""
+    return {"reason": reason, "shown_at": shown_at(client.get(f"/staff/messages/patient/{patient_id}").get_data(
+        as_text=True))}
+
+
 def test_a_nurse_records_an_opt_out_then_an_opt_in(make, client, patients):
     ours, _ = patients
     client = sign_in(client, make.staff(role="nurse", site_code="01"))
     page = client.get(f"/staff/messages/patient/{ours.id}?lang=en").get_data(as_text=True)
     assert "Stop text messages" in page and "Invitation" in page
-    response = post(client, f"/staff/messages/patient/{ours.id}/opt_out", {"reason": ""})
+    response = post(client, f"/staff/messages/patient/{ours.id}/opt_out", {"reason": "", "shown_at": shown_at(page)})
     assert response.status_code == 400  # a reason is required
-    response = post(client, f"/staff/messages/patient/{ours.id}/opt_out", {"reason": "asked by phone"})
+    response = post(client, f"/staff/messages/patient/{ours.id}/opt_out", {"reason": "asked by phone",
+                                                                          "shown_at": shown_at(page)})
     assert response.status_code == 303
     db.session.expire_all()
     patient = db.session.get(Patient, ours.id)
@@ -91,7 +104,7 @@ def test_a_nurse_records_an_opt_out_then_an_opt_in(make, client, patients):
     assert (entry.actor_type, entry.reason) == ("staff", "recorded by staff: asked by phone")
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboundMessage).filter_by(
         patient_id=ours.id, status="pending")) == 0
-    post(client, f"/staff/messages/patient/{ours.id}/opt_in", {"reason": "changed her mind"})
+    post(client, f"/staff/messages/patient/{ours.id}/opt_in", consent_form(client, ours.id, "changed her mind"))
     db.session.expire_all()
     assert db.session.get(Patient, ours.id).sms_opted_out_at is None
 
@@ -102,3 +115,32 @@ def test_data_managers_cannot_change_consent(make, client, patients):
     assert client.get(f"/staff/messages/patient/{ours.id}").status_code == 200
     response = post(client, f"/staff/messages/patient/{ours.id}/opt_out", {"reason": "x"})
     assert response.status_code == 403
+
+
+def test_a_choice_the_patient_texted_after_the_page_was_shown_is_not_overridden(make, client, patients, signed):
+    ours, _ = patients
+    client = sign_in(client, make.staff(role="nurse", site_code="01"))
+    signed("/webhooks/twilio/inbound", inbound_form("STOP"))
+    stale = consent_form(client, ours.id, "asked by phone yesterday")  # the page offers to send again
+    signed("/webhooks/twilio/inbound", inbound_form("START"))
+    signed("/webhooks/twilio/inbound", inbound_form("STOP"))  # the patient's newest word
+    page = post(client, f"/staff/messages/patient/{ours.id}/opt_in?lang=en", stale)
+    assert page.status_code == 409 and "open the page again" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Patient, ours.id).sms_opted_out_at is not None
+    assert db.session.scalar(db.select(AuditEntry.reason).filter_by(action="sms_opt_in")) == "SMS keyword"
+    fresh = consent_form(client, ours.id, "asked by phone today")
+    assert post(client, f"/staff/messages/patient/{ours.id}/opt_in", fresh).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Patient, ours.id).sms_opted_out_at is None
+
+
+@pytest.mark.parametrize("shown", [None, "", "yesterday", "2026-13-45T99:00"])
+def test_a_form_without_a_readable_time_it_was_shown_changes_nothing(make, client, patients, shown):
+    ours, _ = patients
+    client = sign_in(client, make.staff(role="nurse", site_code="01"))
+    form = {"reason": "asked by phone"} | ({} if shown is None else {"shown_at": shown})
+    assert post(client, f"/staff/messages/patient/{ours.id}/opt_out", form).status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Patient, ours.id).sms_opted_out_at is None
+

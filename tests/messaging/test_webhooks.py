@@ -1,6 +1,5 @@
 """Twilio webhooks: signed status callbacks and inbound keywords; a bad signature changes nothing."""
 from dataclasses import replace
-from datetime import date, datetime
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -9,34 +8,7 @@ from pro_app.audit.models import AuditEntry
 from pro_app.extensions import db
 from pro_app.messaging.models import OutboundMessage
 from pro_app.patients.models import Patient
-
-TOKEN = "0123456789abcdef0123456789abcdef"
-PUBLIC = "https://pro.example.org"
-SID = "SM" + "a" * 32
-
-
-@pytest.fixture
-def signed(app, monkeypatch, client):
-    """Post to a webhook as Twilio would, signing the public URL with the auth token."""
-    settings = replace(app.extensions["pro_app.settings"], twilio_auth_token=TOKEN, public_base_url=PUBLIC)
-    monkeypatch.setitem(app.extensions, "pro_app.settings", settings)
-
-    def post(path: str, form: dict, *, signature: str | None = None, **kwargs):
-        signature = signature or RequestValidator(TOKEN).compute_signature(PUBLIC + path, form)
-        response = client.post(path, data=form, headers={"X-Twilio-Signature": signature}, **kwargs)
-        db.session.expire_all()
-        return response
-    return post
-
-
-@pytest.fixture
-def sent(enrol):
-    patient = enrol(datetime(2026, 3, 20, 12), date(2026, 3, 24), date(2026, 4, 7))
-    row = db.session.scalar(db.select(OutboundMessage).filter_by(patient_id=patient.id, kind="invitation")
-                            .order_by(OutboundMessage.due_at).limit(1))
-    row.status, row.provider_sid, row.sent_at = "sent", SID, datetime(2026, 3, 24, 8)
-    db.session.commit()
-    return row
+from tests.messaging.twilio_webhooks import NUMBER, PUBLIC, SID, TOKEN, inbound_form
 
 
 def status_of(row) -> tuple:
@@ -105,9 +77,8 @@ def test_behind_a_tls_proxy_the_public_url_is_what_is_signed(signed, sent):
     assert response.status_code == 204 and status_of(sent) == ("delivered", None)
 
 
-def inbound(signed, body: str, sender: str = "+33612345671"):
-    return signed("/webhooks/twilio/inbound", {"From": sender, "To": "CHU-INFO", "Body": body,
-                                               "MessageSid": "SM" + "c" * 32})
+def inbound(signed, body: str, sender: str = NUMBER):
+    return signed("/webhooks/twilio/inbound", inbound_form(body, sender))
 
 
 @pytest.mark.parametrize("body", ["STOP", "stop", "Arret", "ARRÊT", "arrêt", " Stop merci ", "STOP.", "stopall"])
@@ -152,5 +123,5 @@ def test_an_unknown_number_gets_200_and_nothing_changes(signed, sent):
 
 
 def test_an_unsigned_stop_changes_nothing(signed, sent):
-    response = signed("/webhooks/twilio/inbound", {"From": "+33612345671", "Body": "STOP"}, signature="forged")
+    response = signed("/webhooks/twilio/inbound", inbound_form("STOP"), signature="forged")
     assert response.status_code == 403 and db.session.get(Patient, sent.patient_id).sms_opted_out_at is None
