@@ -50,7 +50,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('patient') as batch_op:
+    # SQLite (3.35+) drops the column in place: recreating patient, which every table references,
+    # fails with foreign keys on once there are rows.
+    with op.batch_alter_table('patient', recreate='never') as batch_op:
         batch_op.drop_column('sms_choice_at')
     op.drop_index('ix_sms_status_report_settled_at', table_name='sms_status_report')
     op.drop_table('sms_status_report')
