@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, limiter
 from .forms import LoginForm
 from .idle import KEPT_FIELD, SEEN_AT, kept_fields, kept_form_for, mark_active
+from .next_page import safe_next
 from .services import authenticate
 
 bp = Blueprint("staff", __name__, template_folder="templates", url_prefix="/staff")
@@ -25,12 +26,7 @@ def login():
         return render_template("staff/login.html", form=form), 401
     login_user(user)
     mark_active()
-    return redirect(_safe_next() or url_for("main.index"))
-
-
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/logout", methods=["POST"])
