@@ -15,9 +15,9 @@ from ..questionnaires.models import Administration, InstrumentPack
 from ..questionnaires.packs import PackNotInstalled, attach_pack, install_pack
 from ..schedule.calendar import local_time
 from ..schedule.transitions import on_administration_submitted
-from ..staff.auth import password_matches
 from ..staff.editing import check_version
 from ..staff.errors import N_, FieldError
+from ..staff.services import ACCEPTED, LOCKED, check_attempt
 from .labels import SIGNATURE_MEANING
 from .record import apply_items, load_items, section_items, shown, still_missing
 from .scoring import attention_rule, store_mmse_scores
@@ -30,7 +30,12 @@ class MmseError(FieldError):
 
 
 class SignatureRefused(MmseError):
-    """Wrong password: nothing is signed, and the refusal is audited (the view commits it)."""
+    """Wrong password or locked account: nothing is signed; the refusal and the failure counted
+    toward the account's lockout are kept (the view commits them)."""
+
+
+# Word for word the sign-in page's answer: whether the password was right stays unsaid.
+SIGNATURE_REFUSED = N_("E-mail or password not recognised, or the account is temporarily locked.")
 
 
 def start_problem(administration: Administration) -> str | None:
@@ -104,9 +109,11 @@ def sign(administration: Administration, signer, password: str, posted_version) 
     check_version(posted_version, administration.version)
     if administration.status != "in_progress":
         raise MmseError("password", N_("Only an MMSE in progress can be signed."))
-    if not password_matches(signer, password):
-        record("signature_refused", "administration", administration.id, patient_id=administration.visit.patient_id)
-        raise SignatureRefused("password", N_("Password not recognised; the MMSE is not signed."))
+    outcome = check_attempt(signer, password, utcnow())
+    if outcome != ACCEPTED:
+        record("signature_refused", "administration", administration.id, patient_id=administration.visit.patient_id,
+               reason="account locked" if outcome == LOCKED else "wrong password")
+        raise SignatureRefused("password", SIGNATURE_REFUSED)
     missing = still_missing(load_items(administration), attention_rule(administration))
     if missing:
         raise MmseError("password", N_("Record every item (a score, or not administrable with a reason) before "

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
 from ..instruments.qlq_c30 import ITEM_COUNT
 from ..staff.auth import roles_required
+from ..staff.signin import sign_out
 from .answers import saved_answers
 from .forms import TabletStartForm
 from .links import issue_tablet_link, window_utc
@@ -44,8 +45,8 @@ def tablet_start(administration_id: int):
                                problem=problem, answered=len(saved_answers(administration.id)),
                                item_count=ITEM_COUNT), status
     token = hand_over(administration, current_user)
+    sign_out("logout")  # a copy of the nurse's cookie must not outlive the handover either
     db.session.commit()
-    logout_user()
     session.clear()
     session[TABLET_SESSION_KEY] = administration.id
     return redirect(url_for(".welcome", token=token), code=303)
@@ -54,7 +55,8 @@ def tablet_start(administration_id: int):
 @bp.get("/tablet/locked")
 def tablet_locked():
     """The locked screen; it also ends whatever session the tablet still had."""
-    logout_user()
+    sign_out("logout")
+    db.session.commit()
     session.clear()
     finished = request.args.get("finished") == "1"
     return render_template("questionnaires/tablet_locked.html", finished=finished)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..db import utcnow
@@ -15,6 +16,8 @@ from .errors import show_on_form
 from .forms import NO_SITE, AccountForm, NewAccountForm, PasswordResetForm
 from .models import StaffUser
 from .services import StaffError, create_staff
+from .sessions import end_all, open_count
+from .signin import sign_in
 
 bp = Blueprint("accounts", __name__, template_folder="templates", url_prefix="/staff/accounts")
 
@@ -80,8 +83,12 @@ def edit(user_id: int):
             db.session.commit()
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("accounts.edit", user_id=user.id))
-    return render_template("staff/account_edit.html", form=form, user=user, password_form=PasswordResetForm()), \
-        400 if form.errors else 200
+    return _edit_page(form, user, PasswordResetForm()), 400 if form.errors else 200
+
+
+def _edit_page(form, user: StaffUser, password_form):
+    return render_template("staff/account_edit.html", form=form, user=user, password_form=password_form,
+                           open_sessions=open_count(user))
 
 
 @bp.route("/<int:user_id>/active", methods=["POST"])
@@ -111,13 +118,29 @@ def password(user_id: int):
     password_form = PasswordResetForm()
     if password_form.validate_on_submit():
         try:
-            reset_password(user, password_form.password.data)
+            reset_password(user, password_form.password.data, actor=current_user)
         except StaffError as error:
             show_on_form(password_form, error)
         else:
+            own = user.id == current_user.id
+            if own:
+                sign_in(user)  # a new session here; the other browsers are signed out
             db.session.commit()
-            flash(_("Password changed; the account is unlocked."), "success")
+            flash(_("Password changed; your other browsers are signed out.") if own
+                  else _("Password changed; the account is unlocked and signed out everywhere."), "success")
             return redirect(url_for("accounts.edit", user_id=user.id))
     form = AccountForm(obj=user, site=user.site.code if user.site else NO_SITE)
     form.set_sites(_sites())
-    return render_template("staff/account_edit.html", form=form, user=user, password_form=password_form), 400
+    return _edit_page(form, user, password_form), 400
+
+
+@bp.route("/<int:user_id>/sessions/end", methods=["POST"])
+def end_sessions(user_id: int):
+    """Sign the account out everywhere (a lost tablet, a shared password): every browser must sign in again."""
+    user = _account(user_id)
+    ended = end_all(user, "ended_by_admin")
+    db.session.commit()
+    flash(ngettext("%(num)d session ended; that browser must sign in again.",
+                   "%(num)d sessions ended; those browsers must sign in again.", ended) if ended
+          else _("No session was open."), "success")
+    return redirect(url_for("accounts.edit", user_id=user.id))

@@ -2,6 +2,8 @@
 
 Every change is audited field by field. An administrator cannot deactivate or demote their
 own account, so the study never loses its last way into account management by mistake.
+A new password, deactivation and a new role or site end every open session of the account in
+the same transaction: what a session was allowed to do was decided at its sign-in.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from .auth import hash_password
 from .errors import N_
 from .models import SITE_BOUND_ROLES, StaffUser
 from .services import LANGUAGES, StaffError, check_password, check_role_and_site
+from .sessions import end_all
 
 
 def _site_code(site) -> str | None:
@@ -36,6 +39,8 @@ def update_account(user: StaffUser, *, actor: StaffUser, display_name: str, role
     for name in changed:
         record("update", "staff_user", user.id, field=name, old=changes[name][0], new=changes[name][1])
     user.display_name, user.role, user.site, user.language = display_name.strip(), role, site, language
+    if "role" in changed or "site" in changed:
+        end_all(user, "role_changed" if "role" in changed else "site_changed")
     db.session.flush()
     return changed
 
@@ -48,6 +53,8 @@ def set_active(user: StaffUser, active: bool, *, actor: StaffUser) -> None:
     record("activate" if active else "deactivate", "staff_user", user.id, field="is_active_account",
            old=user.is_active_account, new=active)
     user.is_active_account = active
+    if not active:
+        end_all(user, "deactivated")
     db.session.flush()
 
 
@@ -57,9 +64,12 @@ def unlock(user: StaffUser) -> None:
     db.session.flush()
 
 
-def reset_password(user: StaffUser, password: str) -> None:
+def reset_password(user: StaffUser, password: str, *, actor: StaffUser) -> None:
+    """Set a new password; every session of the account ends (the caller signs an administrator
+    who changed their own password in again, so only their other browsers are signed out)."""
     check_password(password)
     user.password_hash = hash_password(password)
     user.locked_until, user.failed_logins = None, 0
     record("reset_password", "staff_user", user.id, field="password_hash")
+    end_all(user, "password_changed" if user.id == actor.id else "password_reset")
     db.session.flush()

@@ -5,14 +5,15 @@ from functools import cache, wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort
+from flask import Flask, abort, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..audit.services import Actor, set_actor
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from .idle import enforce_idle_timeout
 from .models import StaffUser
+from .sessions import SESSION_KEY, find_user
 
 _hasher = PasswordHasher()
 
@@ -46,7 +47,19 @@ def configure(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> StaffUser | None:
-    return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+    """The signed-in user, when the cookie's server session is still open (see `sessions`).
+
+    A cookie whose session has ended loses its user id here, so the next requests of that
+    browser do not even query.
+    """
+    key = session.get(SESSION_KEY)
+    found = find_user(int(user_id), key) if user_id.isdigit() and isinstance(key, str) else None
+    if found is None:
+        session.pop("_user_id", None)
+        session.pop(SESSION_KEY, None)
+        return None
+    user, g.staff_session_seen_at = found
+    return user
 
 
 def _set_staff_actor() -> None:

@@ -20,13 +20,15 @@ import time
 from datetime import timedelta
 
 from cryptography.fernet import Fernet
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from ..db import utcnow
 from ..extensions import db
 from .models import KeptForm
+from .sessions import SESSION_KEY, touch_if_due
+from .signin import sign_out
 
 SEEN_AT = "staff_seen_at"
 KEPT_FIELD = "_kept_form"
@@ -57,6 +59,7 @@ def enforce_idle_timeout():
     if seen_at is not None and now - seen_at > _limit_seconds():
         return _sign_out_idle()
     session[SEEN_AT] = now
+    touch_if_due(session[SESSION_KEY], g.staff_session_seen_at)
     if request.method == "POST" and request.form.get(KEPT_FIELD, "").isdigit():
         _forget(int(request.form[KEPT_FIELD]), current_user.id)
     return None
@@ -64,14 +67,14 @@ def enforce_idle_timeout():
 
 def _sign_out_idle():
     user_id = current_user.id
-    logout_user()
+    sign_out("idle")
     session.pop(SEEN_AT, None)
     minutes = current_app.extensions["pro_app.settings"].idle_logout_minutes
     flash(_("You were signed out after %(minutes)d minutes without activity.", minutes=minutes), "info")
-    if request.endpoint == "staff.logout":
-        return redirect(url_for("staff.login"))
-    if request.method != "POST":
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    if request.endpoint == "staff.logout" or request.method != "POST":
+        db.session.commit()
+        target = None if request.endpoint == "staff.logout" else request.full_path.rstrip("?")
+        return redirect(url_for("staff.login", next=target))
     kept = keep_form(user_id, request.path, request.form.items(multi=True))
     db.session.commit()
     flash(_("What you were entering has been kept: sign in again to send it."), "info")

@@ -47,6 +47,27 @@ class StaffUser(UserMixin, db.Model):
         return self.role not in SITE_BOUND_ROLES
 
 
+# Why a server session ended; the account page and the audit trail use the same words.
+END_REASONS = ("logout", "idle", "replaced", "password_changed", "password_reset", "deactivated", "role_changed",
+               "site_changed", "ended_by_admin")
+
+
+class StaffSession(db.Model):
+    """One signed-in browser. The cookie holds a random key; only its SHA-256 digest is stored here."""
+
+    __tablename__ = "staff_session"
+    __table_args__ = (
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
+        CheckConstraint(f"end_reason IS NULL OR {in_list('end_reason', END_REASONS)}", name="end_reason_known"),
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
 class KeptForm(db.Model):
     """A form posted after an idle sign-out, kept (encrypted) until its author signs in again."""
 

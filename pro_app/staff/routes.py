@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from .forms import LoginForm
 from .idle import KEPT_FIELD, SEEN_AT, kept_fields, kept_form_for, mark_active
+from .next_page import safe_next
 from .services import authenticate
+from .signin import sign_in, sign_out
 
 bp = Blueprint("staff", __name__, template_folder="templates", url_prefix="/staff")
 
@@ -19,24 +21,21 @@ def login():
     if not form.validate_on_submit():
         return render_template("staff/login.html", form=form), 400 if form.errors else 200
     user = authenticate(form.email.data, form.password.data)
-    db.session.commit()
     if user is None:
+        db.session.commit()  # keeps the counted failure and its audit entry
         flash(_("E-mail or password not recognised, or the account is temporarily locked."), "error")
         return render_template("staff/login.html", form=form), 401
-    login_user(user)
+    sign_in(user)
+    db.session.commit()
     mark_active()
-    return redirect(_safe_next() or url_for("main.index"))
-
-
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sign_out("logout")
+    db.session.commit()
     session.pop(SEEN_AT, None)
     flash(_("You are signed out."), "info")
     return redirect(url_for("staff.login"))

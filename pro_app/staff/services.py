@@ -50,27 +50,49 @@ def create_staff(email: str, display_name: str, password: str, role: str, site=N
     return user
 
 
+# What a password attempt came to (see `check_attempt`).
+ACCEPTED, REFUSED, LOCKED = "accepted", "refused", "locked"
+
+
 def authenticate(email: str, password: str) -> StaffUser | None:
     """Return the user when the password matches and the account is usable; count failures."""
     user = db.session.scalar(db.select(StaffUser).filter_by(email=email.strip().lower()))
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        password_matches(None, password)  # same cost as any attempt
-        record("login_refused_locked", "staff_user", user.id, actor=Actor("staff", user.id, user.role))
+    outcome = check_attempt(user, password, now)
+    if user is None:
+        record("login_failed", "staff_user", None, reason="unknown e-mail")
         return None
-    if not password_matches(user, password) or not user.is_active:
-        _count_failure(user, now)
+    actor = Actor("staff", user.id, user.role)
+    if outcome != ACCEPTED:
+        record("login_refused_locked" if outcome == LOCKED else "login_failed", "staff_user", user.id, actor=actor)
         return None
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    record("login", "staff_user", user.id, actor=Actor("staff", user.id, user.role))
+    user.last_login_at = now
+    record("login", "staff_user", user.id, actor=actor)
     return user
 
 
-def _count_failure(user: StaffUser | None, now) -> None:
-    if user is None:
-        record("login_failed", "staff_user", None, reason="unknown e-mail")
-        return
-    user.failed_logins += 1
+def check_attempt(user: StaffUser | None, password: str, now) -> str:
+    """Check a password against the account's lockout, which sign-in and the MMSE signature share.
+
+    `MAX_FAILED_LOGINS` wrong passwords in a row, on either page, lock the account for
+    `LOCKOUT`; a locked account refuses even the right password, after the same hashing work,
+    so neither the answer nor its timing tells whether the password was right. The caller
+    audits and commits.
+    """
+    if user is not None and user.locked_until and user.locked_until > now:
+        password_matches(None, password)  # same cost as any attempt
+        return LOCKED
+    if not password_matches(user, password) or not user.is_active:
+        if user is not None:
+            _count_failure(user, now)
+        return REFUSED
+    user.failed_logins, user.locked_until = 0, None
+    return ACCEPTED
+
+
+def _count_failure(user: StaffUser, now) -> None:
+    # Incremented in SQL, so that attempts sent in parallel are all counted.
+    user.failed_logins = StaffUser.failed_logins + 1
+    db.session.flush()
     if user.failed_logins >= MAX_FAILED_LOGINS:
         user.locked_until, user.failed_logins = now + LOCKOUT, 0
-    record("login_failed", "staff_user", user.id, actor=Actor("staff", user.id, user.role))

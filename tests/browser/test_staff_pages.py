@@ -69,3 +69,21 @@ def test_a_nurse_marks_a_visit_not_done_on_the_tablet(tablet_page, make, lang):
     assert status in row and f"{reason}Hospitalised during the whole window" in row
     assert tablet_page.locator(".flash-success").is_visible()
     assert axe_violations(tablet_page) == []
+
+
+def test_a_cookie_copied_from_the_browser_opens_nothing_after_sign_out(browser, live_server, tablet_page, make):
+    nurse = make.staff(role="nurse", site_code="01")
+    patient = make.patient(study_code="STEP-01-077")
+    sign_in_staff(tablet_page, nurse, "en")
+    stolen = tablet_page.context.cookies()
+    stranger = browser.new_context(base_url=live_server.url)
+    try:
+        stranger.add_cookies(stolen)
+        page = stranger.new_page()
+        assert page.goto(f"/patients/{patient.id}").status == 200 and "STEP-01-077" in page.content()
+        tablet_page.click("form[action$='/staff/logout'] button[type=submit]")
+        tablet_page.wait_for_url("**/staff/login")
+        page.goto(f"/patients/{patient.id}")
+        assert "/staff/login" in page.url and "STEP-01-077" not in page.content()
+    finally:
+        stranger.close()

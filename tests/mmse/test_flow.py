@@ -101,7 +101,7 @@ def test_a_wrong_password_does_not_sign(client, nurse, mmse):
     fill(client, mmse)
     response = sign(client, mmse, "not-my-password")
     assert response.status_code == 400
-    assert "Password not recognised; the MMSE is not signed." in html(response).replace("&#39;", "'")
+    assert "E-mail or password not recognised, or the account is temporarily locked." in html(response)
     assert fresh(mmse).status == "in_progress" and not fresh(mmse).scores
     assert "signature_refused" in db.session.scalars(db.select(AuditEntry.action)).all()
 

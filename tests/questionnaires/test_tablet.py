@@ -48,6 +48,16 @@ def test_nurse_hands_over_and_the_tablet_locks_after_submission(client, make, lo
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="hand_over_tablet")).actor_id == nurse.id
 
 
+def test_a_copy_of_the_nurses_cookie_is_signed_out_by_the_handover_too(app, client, make, login, patient_link):
+    login(make.staff(role="nurse", site_code="01"))
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/staff/me").status_code == 200
+    assert _hand_over(client, patient_link[1]).status_code == 303
+    response = copy.get("/staff/me")
+    assert response.status_code == 302 and response.location.startswith("/staff/login")
+
+
 def test_handing_over_needs_the_csrf_token(client, make, login, patient_link):
     login(make.staff(role="nurse", site_code="01"))
     assert client.post(_start_url(patient_link[1])).status_code == 400
