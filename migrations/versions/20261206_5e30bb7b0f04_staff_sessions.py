@@ -1,7 +1,7 @@
 """staff sessions: one row per signed-in browser, so that logout and account changes can end sessions
 
 Revision ID: 5e30bb7b0f04
-Revises: afc6a767e0f9
+Revises: e5121cd44de9
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e30bb7b0f04'
-down_revision = 'afc6a767e0f9'
+down_revision = 'e5121cd44de9'
 branch_labels = None
 depends_on = None
 
