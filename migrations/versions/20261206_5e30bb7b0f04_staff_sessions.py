@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 END_REASONS = ("'logout', 'idle', 'replaced', 'password_changed', 'password_reset', 'deactivated', "
-               "'role_changed', 'site_changed', 'ended_by_admin'")
+               "'role_changed', 'site_changed', 'ended_by_admin', 'logout_everywhere'")
 
 
 def upgrade():

@@ -49,7 +49,7 @@ class StaffUser(UserMixin, db.Model):
 
 # Why a server session ended; the account page and the audit trail use the same words.
 END_REASONS = ("logout", "idle", "replaced", "password_changed", "password_reset", "deactivated", "role_changed",
-               "site_changed", "ended_by_admin")
+               "site_changed", "ended_by_admin", "logout_everywhere")
 
 
 class StaffSession(db.Model):

@@ -9,6 +9,7 @@ from .forms import LoginForm
 from .idle import KEPT_FIELD, SEEN_AT, kept_fields, kept_form_for, mark_active
 from .next_page import safe_next
 from .services import authenticate
+from .sessions import end_all
 from .signin import sign_in, sign_out
 
 bp = Blueprint("staff", __name__, template_folder="templates", url_prefix="/staff")
@@ -34,6 +35,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign this browser out; with ``everywhere``, every browser the user is signed in on."""
+    if request.form.get("everywhere"):
+        end_all(current_user, "logout_everywhere")
     sign_out("logout")
     db.session.commit()
     session.pop(SEEN_AT, None)

@@ -189,3 +189,19 @@ def test_signing_in_again_on_the_same_browser_ends_the_session_it_had(app, clien
     login(colleague)
     assert is_login_page(replay(app, cookie, "/staff/me"))
     assert client.get("/staff/me").status_code == 200
+
+
+def test_signing_out_on_every_device_ends_each_browser_of_the_user_only(app, make):
+    patient = make.patient(site_code="01")
+    nurse, colleague = make.staff(role="nurse", site_code="01"), make.staff(role="nurse", site_code="01")
+    desk, tablet = sign_in(app.test_client(), nurse), sign_in(app.test_client(), nurse)
+    colleague_client = sign_in(app.test_client(), colleague)
+    cookie = copied_cookie(desk)
+    page = html(desk.get("/staff/me?lang=en"))
+    assert "Sign out on every device" in page
+    assert post(desk, "/staff/logout", {"everywhere": "1"}).status_code == 302
+    assert is_login_page(tablet.get(f"/patients/{patient.id}"))
+    assert is_login_page(replay(app, cookie, f"/patients/{patient.id}"))
+    assert colleague_client.get(f"/patients/{patient.id}").status_code == 200
+    reasons = db.session.scalars(db.select(AuditEntry.reason).filter_by(action="end_sessions")).all()
+    assert reasons == ["logout_everywhere"]
