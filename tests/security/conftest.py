@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 
 import pytest
 from cryptography.fernet import Fernet
@@ -14,8 +15,9 @@ from tests.support.factories import Factories
 from .world import World
 
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # the suite's app (tests/conftest.py)
-PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": "s" * 48,
-              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://"}
+PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
+              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://",
+              "PUBLIC_BASE_URL": "https://pro.example.org"}
 
 
 @pytest.fixture(scope="module")
