@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
+from ..query_args import is_clean_text
 from .forms import LoginForm
 from .idle import KEPT_FIELD, SEEN_AT, kept_fields, kept_form_for, mark_active
 from .services import authenticate
@@ -30,7 +31,8 @@ def login():
 
 def _safe_next() -> str | None:
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    safe = target.startswith("/") and not target.startswith(("//", "/\\")) and is_clean_text(target, 2000)
+    return target if safe else None
 
 
 @bp.route("/logout", methods=["POST"])
