@@ -18,7 +18,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # nosec B105  # refused outsid
 DEV_PHONE_KEY = base64.urlsafe_b64encode(b"pro_app-development-phone-key-32").decode()
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECRET_BITS = 256  # 32 random bytes
-GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"  # nosec B105  # a command, not a secret
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"  # nosec B105  # a command
 
 
 class ConfigError(Exception):
