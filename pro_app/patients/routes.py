@@ -48,8 +48,9 @@ def dashboard():
     sites = visible_sites(current_user)
     site, code = None, query_args.text(request.args, "site")
     if code:
-        site = next((s for s in sites if s.code == code), None) or abort(404, _("No site with the code %(code)s.",
-                                                                                    code=code))
+        site = next((s for s in sites if s.code == code), None)
+        if site is None:  # another site's code answers like an unknown one
+            abort(404, _("No site with the code %(code)s.", code=code))
     board = build_dashboard(current_user, study_today(), current_protocol().visit_codes, site.id if site else None)
     return render_template("patients/dashboard.html", board=board, sites=sites, site=site, today=study_today())
 
