@@ -31,6 +31,7 @@ import contextlib
 import http.client
 import os
 import random
+import secrets
 import re
 import socket
 import subprocess
@@ -258,8 +259,10 @@ def _is_gunicorn(process: Path) -> bool:
 
 def app_environment(database_url: str, port: int, instance: Path) -> dict:
     from cryptography.fernet import Fernet
-    return {"PRO_APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": uuid.uuid4().hex * 2,
-            "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    return {"PRO_APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_urlsafe(32),
+            # Production requires https for the links; the benchmark's clients speak plain HTTP to
+            # gunicorn directly and send no cookie, so the scheme changes nothing they measure.
+            "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": f"https://127.0.0.1:{port}",
             "INSTANCE_PATH": str(instance), "SMS_BACKEND": "console", "RATE_LIMIT_STORAGE_URI": "database://"}
 
 

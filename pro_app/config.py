@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import base64
+import math
 import os
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +17,8 @@ DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # nosec B105  # refused outsid
 # A fixed key so that the embedded demo works out of the box; refused outside development.
 DEV_PHONE_KEY = base64.urlsafe_b64encode(b"pro_app-development-phone-key-32").decode()
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SECRET_BITS = 256  # 32 random bytes
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"  # nosec B105  # a command
 
 
 class ConfigError(Exception):
@@ -120,6 +124,8 @@ def validate(s: Settings) -> None:
     _validate_fernet_key(s.phone_key)
     if not s.public_base_url.startswith(("http://", "https://")):
         raise ConfigError(f"PUBLIC_BASE_URL: must start with http:// or https://, got {s.public_base_url!r}")
+    if not s.is_development:
+        _validate_production(s)
     if s.sms_backend not in ("console", "twilio"):
         raise ConfigError(f"SMS_BACKEND: must be console or twilio, got {s.sms_backend!r}")
     if s.sms_backend == "twilio":
@@ -134,6 +140,55 @@ def validate(s: Settings) -> None:
     if s.idle_logout_minutes < 1:
         raise ConfigError("IDLE_LOGOUT_MINUTES: must be at least 1")
     _validate_pool(s)
+
+
+def _validate_production(s: Settings) -> None:
+    _validate_secret("SECRET_KEY", s.secret_key)
+    if not _looks_random(base64.urlsafe_b64decode(s.phone_key.encode())):
+        raise ConfigError("PHONE_ENCRYPTION_KEY: not random (a repeated or sequential pattern); generate one with "
+                          "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'")
+    if not s.public_base_url.startswith("https://"):
+        raise ConfigError(f"PUBLIC_BASE_URL: must start with https:// in production (the patients' links and the "
+                          f"session cookie travel over it), got {s.public_base_url!r}")
+
+
+def _validate_secret(name: str, value: str) -> None:
+    """At least 32 random bytes (256 bits) in any text form: 43 url-safe base64 characters, 64 hex
+    digits, 52 base32 characters... The bits are estimated as length × log2 of the smallest usual
+    alphabet holding every character used, and an obvious pattern is refused (`_looks_random`).
+    """
+    bits = len(value) * math.log2(_alphabet_size(value)) if value else 0
+    if bits < SECRET_BITS:
+        raise ConfigError(f"{name}: must hold at least 32 random bytes (256 bits; this value has about {bits:.0f}): "
+                          f"use 43 url-safe base64 characters or 64 hex digits, e.g. from {GENERATE_SECRET}")
+    if not _looks_random(value):
+        raise ConfigError(f"{name}: not random (a repeated or sequential pattern, or few distinct characters); "
+                          f"generate one with {GENERATE_SECRET}")
+
+
+_ALPHABETS = [string.digits, "0123456789abcdef", "0123456789ABCDEF", string.ascii_uppercase + "234567",
+              string.digits + string.ascii_lowercase, string.digits + string.ascii_uppercase,
+              string.digits + string.ascii_letters, string.digits + string.ascii_letters + "-_",
+              string.digits + string.ascii_letters + "+/="]
+
+
+def _alphabet_size(value: str) -> int:
+    used = set(value)
+    return next((len(alphabet) for alphabet in _ALPHABETS if used <= set(alphabet)), 95)  # 95: printable ASCII
+
+
+def _looks_random(value: str | bytes) -> bool:
+    """False for what no random generator gives in practice: few distinct symbols, one symbol
+    in more than a quarter of the places, a repeated block, or a run of 10 consecutive symbols (abcdefghij)."""
+    codes = list(value.encode() if isinstance(value, str) else value)
+    periodic = len(codes) > 1 and bytes(codes) in (bytes(codes) * 2)[1:-1]
+    dominant = max(codes.count(code) for code in set(codes)) * 4 > len(codes)
+    return len(set(codes)) >= 10 and not periodic and not dominant and not _has_sequence(codes, 10)
+
+
+def _has_sequence(codes: list[int], length: int) -> bool:
+    steps = [b - a for a, b in zip(codes, codes[1:])]
+    return any(len(set(steps[i:i + length - 1])) == 1 and abs(steps[i]) == 1 for i in range(len(steps) - length + 2))
 
 
 def _validate_pool(s: Settings) -> None:

@@ -100,5 +100,7 @@ def _harden(response, https: bool):
     if https or request.is_secure:
         headers["Strict-Transport-Security"] = HSTS
     if not (request.endpoint or "").startswith("static"):
-        headers.setdefault("Cache-Control", "no-store")
+        # Every page, download and API answer may carry personal or study data: no cache keeps
+        # a copy, not even send_file's revalidated one (no-cache). Only static assets are cached.
+        headers["Cache-Control"] = "no-store"
     return response

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from .. import query_args
 from ..audit.services import record
 from ..exports.queries import Scope
 from ..exports.tables import build_tables
@@ -73,11 +74,12 @@ def _site():
     user, code = g.api_user, request.args.get("site")
     if code is None:
         return (None, None) if user.sees_all_sites else (user.site, None)
-    site = db.session.scalar(db.select(Site).filter_by(code=code))
+    if not user.sees_all_sites and code != user.site.code:
+        # Any other code, of a site or of none, gets the same answer: it tells nothing about other sites.
+        return None, forbidden(f"site: this token reads site {user.site.code} only")
+    site = db.session.scalar(db.select(Site).filter_by(code=code)) if query_args.is_clean_text(code) else None
     if site is None:
         return None, bad_request(f"site: no site with code {code!r}")
-    if not user.sees_all_sites and site.id != user.site_id:
-        return None, forbidden(f"site: this token reads site {user.site.code} only")
     return site, None
 
 

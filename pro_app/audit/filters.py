@@ -7,23 +7,15 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import Select
 
+from .. import query_args
 from ..extensions import db
 from ..patients.models import Patient
+from ..query_args import BadArgument
 from ..staff.models import StaffUser
 from .models import AuditEntry
 
 MAX_PAGE = 100_000
-# Far enough from date.min/max that the day-after arithmetic never overflows.
-EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
-
-
-class FilterError(ValueError):
-    """One filter field is wrong; `field` names it and the message says why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+FilterError = BadArgument  # one filter field is wrong: `field` names it, `message` says why
 
 
 @dataclass(frozen=True)
@@ -36,50 +28,38 @@ class AuditFilter:
 
 def parse_filter(args) -> AuditFilter:
     """Read `patient` (study code), `user` (staff id), `since` and `until` (YYYY-MM-DD, UTC)."""
-    since = _date(args, "since", _("From"))
-    until = _date(args, "until", _("To"))
+    since = query_args.day(args, "since", _("From"))
+    until = query_args.day(args, "until", _("To"))
     if since and until and since > until:
         raise FilterError("until", _("The end date is before the start date."))
-    return AuditFilter(_patient_id(args.get("patient", "").strip()), _user_id(args.get("user", "").strip()),
-                       since, until)
+    return AuditFilter(_patient_id(query_args.text(args, "patient", label=_("Patient"))), _user_id(args), since,
+                       until)
 
 
 def parse_page(args) -> int:
-    raw = args.get("page", "1").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise FilterError("page", _("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE))
-    return int(raw)
-
-
-def _date(args, name: str, label: str) -> date | None:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return None
     try:
-        parsed = datetime.strptime(raw, "%Y-%m-%d").date()
-    except ValueError:
-        parsed = None
-    if parsed is None or not EARLIEST <= parsed <= LATEST:
-        raise FilterError(name, _("%(field)s: enter a date as YYYY-MM-DD, for example 2025-03-31.",
-                                  field=label))
-    return parsed
+        return query_args.integer(args, "page", 1, maximum=MAX_PAGE)
+    except BadArgument:
+        raise FilterError("page", _("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)) from None
 
 
 def _patient_id(code: str) -> int | None:
     if not code:
         return None
-    patient_id = db.session.scalar(db.select(Patient.id).filter_by(study_code=code[:40]))
+    patient_id = db.session.scalar(db.select(Patient.id).filter_by(study_code=code))
     if patient_id is None:
-        raise FilterError("patient", _("No patient has the study code %(code)s.", code=code[:40]))
+        raise FilterError("patient", _("No patient has the study code %(code)s.", code=code))
     return patient_id
 
 
-def _user_id(raw: str) -> int | None:
-    if not raw:
-        return None
-    if not raw.isdigit() or db.session.get(StaffUser, int(raw)) is None:
+def _user_id(args) -> int | None:
+    try:
+        user_id = query_args.integer(args, "user")
+    except BadArgument:
+        user_id = 0
+    if user_id is not None and db.session.get(StaffUser, user_id) is None:
         raise FilterError("user", _("Choose a staff member from the list."))
-    return int(raw)
+    return user_id
 
 
 def filtered(query: Select, flt: AuditFilter) -> Select:

@@ -3,13 +3,13 @@ values (and the numbers Stata and SPSS store for them), scoring algorithm and ve
 """
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from .. import csv_safe
 from .variables import Variable
 
 LANGUAGES = ("en", "fr")
@@ -25,6 +25,8 @@ CONVENTIONS = {
     "timestamps": _l("File timestamps inside SAS, Stata and SPSS files are fixed at 2000-01-01 00:00 so "
                      "that two exports of the same data are identical; the export time is in manifest.json."),
     "scores": _l("Scores keep full precision; round them only for display."),
+    "formulas": _l("In CSV, a text that starts with =, +, - or @ (also after spaces) starts with an apostrophe, "
+                   "so that no spreadsheet runs it as a formula; numbers are written as numbers."),
 }
 CSV_COLUMNS = ("table", "name", "xpt_name", "label_en", "label_fr", "type", "values_en", "values_fr",
                "algorithm", "note_en", "note_fr")
@@ -62,7 +64,7 @@ def write_codebook(root: Path, codebook: dict) -> list[Path]:
     json_path, csv_path = root / "codebook.json", root / "codebook.csv"
     json_path.write_text(json.dumps(codebook, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     with open(csv_path, "w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer = csv_safe.writer(stream, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for table in codebook["tables"]:
             for entry in table["variables"]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import query_args
 from ..extensions import db
 from ..patients.models import Patient
 from ..staff.access import patients_visible_to
@@ -22,8 +23,8 @@ class OutboxFilter:
 
 
 def parse_filter(args) -> OutboxFilter:
-    status = args.get("status", "").strip()
-    return OutboxFilter(status if status in FILTERS else "", args.get("study_code", "").strip()[:40])
+    """`status` (one of FILTERS) and `study_code`; a bad value is a 400 (pro_app.query_args)."""
+    return OutboxFilter(query_args.choice(args, "status", FILTERS), query_args.text(args, "study_code"))
 
 
 def outbox_query(user, flt: OutboxFilter):

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import query_args
 from ..extensions import db
 from ..patients.labels import message_kind_label, visit_label
 from ..staff.access import CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, require_patient_access
@@ -18,6 +19,7 @@ from .texts import KINDS, analyse_stored, preview
 
 bp = Blueprint("messaging", __name__, template_folder="templates", url_prefix="/staff/messages")
 PER_PAGE = 50
+MAX_PAGE = 100_000
 STAFF = READ_PATIENTS + ("admin",)
 
 
@@ -32,9 +34,8 @@ def _helpers() -> dict:
 @roles_required(*READ_PATIENTS)
 def outbox():
     flt = parse_filter(request.args)
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(outbox_query(current_user, flt), page=max(page, 1), per_page=PER_PAGE,
-                             error_out=False)
+    page = query_args.integer(request.args, "page", 1, maximum=MAX_PAGE)
+    pagination = db.paginate(outbox_query(current_user, flt), page=page, per_page=PER_PAGE, error_out=False)
     return render_template("messaging/outbox.html", pagination=pagination, flt=flt, filters=FILTERS,
                            attention=attention_count(current_user))
 

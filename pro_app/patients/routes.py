@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import query_args
 from ..extensions import db
 from ..schedule.transitions import not_done_refusal
 from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, require_patient_access,
@@ -45,9 +46,11 @@ def _helpers() -> dict:
 @roles_required(*READ_PATIENTS)
 def dashboard():
     sites = visible_sites(current_user)
-    site = None
-    if request.args.get("site"):
-        site = next((s for s in sites if s.code == request.args["site"]), None) or abort(404)
+    site, code = None, query_args.text(request.args, "site")
+    if code:
+        site = next((s for s in sites if s.code == code), None)
+        if site is None:  # another site's code answers like an unknown one
+            abort(404, _("No site with the code %(code)s.", code=code))
     board = build_dashboard(current_user, study_today(), current_protocol().visit_codes, site.id if site else None)
     return render_template("patients/dashboard.html", board=board, sites=sites, site=site, today=study_today())
 
@@ -56,7 +59,7 @@ def dashboard():
 @roles_required(*READ_PATIENTS)
 def find():
     """Open a patient by study code, typed in the dashboard's search form."""
-    patient = require_patient_by_code(request.args.get("study_code", ""))
+    patient = require_patient_by_code(query_args.text(request.args, "study_code"))
     return redirect(url_for("patients.detail", patient_id=patient.id))
 
 

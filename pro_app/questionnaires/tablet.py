@@ -9,7 +9,7 @@ nothing of the patient and clears the browser session: staff sign in again to co
 """
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
 from ..instruments.qlq_c30 import ITEM_COUNT
+from ..staff.access import require_administration_access
 from ..staff.auth import roles_required
 from ..staff.signin import sign_out
 from .answers import saved_answers
@@ -32,11 +33,8 @@ HANDOVER_ROLES = ("nurse", "investigator")
 @bp.route("/tablet/start/<int:administration_id>", methods=["GET", "POST"])
 @roles_required(*HANDOVER_ROLES)
 def tablet_start(administration_id: int):
-    administration = db.session.get(Administration, administration_id)
-    if administration is None or administration.instrument != INSTRUMENT:
-        abort(404)
-    if current_user.site_id != administration.visit.patient.site_id:
-        abort(403)
+    # Another site's questionnaire answers 404, exactly like one that does not exist.
+    administration = require_administration_access(administration_id, INSTRUMENT)
     problem = handover_problem(administration)
     form = TabletStartForm()
     if problem or not form.validate_on_submit():

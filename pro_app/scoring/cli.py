@@ -33,7 +33,8 @@ def qlq_c30_command(input_path: Path, output: Path | None) -> None:
     """Add the 15 QLQ-C30 v3.0 scale scores and the summary score.
 
     Columns q1..q30 (any letter case) hold the answers, empty when missing; other columns
-    are copied unchanged. Scores keep full precision and are empty when missing. Any bad
+    are copied unchanged (but a text a spreadsheet would run as a formula, such as =1+1, gets a
+    leading apostrophe). Scores keep full precision and are empty when missing. Any bad
     value stops the run: every problem is listed and nothing is written.
     """
     _run(input_path, output, score_qlq_c30_table)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pro_app import csv_safe
+
 _BOM = "\ufeff"
 
 
@@ -109,7 +111,7 @@ def format_cell(value: object) -> str:
 
 def render(table: Table, added_header: Sequence[str], added_rows: Sequence[Sequence[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=table.delimiter, lineterminator="\n")
+    writer = csv_safe.writer(out, delimiter=table.delimiter, lineterminator="\n")
     writer.writerow(table.header + list(added_header))
     for row, added in zip(table.rows, added_rows):
         writer.writerow(row + [format_cell(value) for value in added])

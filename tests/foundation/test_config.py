@@ -1,7 +1,11 @@
+import base64
+import secrets
 import subprocess
 import sys
+import uuid
 
 import pytest
+from cryptography.fernet import Fernet
 
 from pro_app.config import ConfigError, load_settings
 
@@ -28,7 +32,7 @@ def test_defaults_are_the_embedded_setup():
     ({"PUBLIC_BASE_URL": "example.org"}, "PUBLIC_BASE_URL"),
     ({"PHONE_ENCRYPTION_KEY": "short"}, "PHONE_ENCRYPTION_KEY"),
     ({"PRO_APP_ENV": "production"}, "SECRET_KEY"),
-    ({"PRO_APP_ENV": "production", "SECRET_KEY": "x" * 40}, "PHONE_ENCRYPTION_KEY"),
+    ({"PRO_APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32)}, "PHONE_ENCRYPTION_KEY"),
     ({"TWILIO_TIMEOUT_SECONDS": "soon"}, "TWILIO_TIMEOUT_SECONDS"),
     ({"DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
     ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
@@ -42,11 +46,51 @@ def test_a_wrong_setting_is_named(env, setting):
         settings(**env)
 
 
-def test_production_with_real_secrets_is_accepted():
-    from cryptography.fernet import Fernet
-    s = settings(PRO_APP_ENV="production", SECRET_KEY="x" * 40, PHONE_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-                 DATABASE_URL="postgresql://app@db/pro_app")
-    assert not s.is_development and not s.is_sqlite
+def production(**env):
+    return settings(**{"PRO_APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
+                       "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+                       "PUBLIC_BASE_URL": "https://pro.example.org", "DATABASE_URL": "postgresql://app@db/pro_app",
+                       **env})
+
+
+@pytest.mark.parametrize("key", [secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_hex(32).upper(),
+                                 base64.b32encode(secrets.token_bytes(32)).decode().rstrip("=")],
+                         ids=["base64", "hex", "HEX", "base32"])
+def test_production_with_real_secrets_is_accepted(key):
+    s = production(SECRET_KEY=key)
+    assert not s.is_development and not s.is_sqlite and s.secret_key == key
+
+
+@pytest.mark.parametrize("key", [
+    "x", "x" * 40, "s" * 48, secrets.token_hex(16), secrets.token_urlsafe(24), uuid.uuid4().hex * 2, "ab" * 40,
+    "9" * 80, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "correct-horse-battery-staple", secrets.token_urlsafe(40)[:20] + "a" * 30,
+], ids=["one-character", "x-40", "s-48", "hex-16-bytes", "base64-24-bytes", "uuid-twice", "ab-repeated",
+        "nines", "alphabet", "passphrase", "half-padding"])
+def test_production_refuses_a_secret_key_of_less_than_32_random_bytes(key):
+    with pytest.raises(ConfigError, match="^SECRET_KEY: ") as refused:
+        production(SECRET_KEY=key)
+    message = str(refused.value)
+    assert "\n" not in message and ("32 random bytes" in message or "not random" in message)
+
+
+def test_production_refuses_a_patterned_phone_key_and_plain_http():
+    with pytest.raises(ConfigError, match="^PHONE_ENCRYPTION_KEY: not random"):
+        production(PHONE_ENCRYPTION_KEY=base64.urlsafe_b64encode(b"x" * 32).decode())
+    for url in ("http://pro.example.org", "http://127.0.0.1:5000"):
+        with pytest.raises(ConfigError, match="^PUBLIC_BASE_URL: must start with https:// in production"):
+            production(PUBLIC_BASE_URL=url)
+    assert settings(PUBLIC_BASE_URL="http://127.0.0.1:5000", SECRET_KEY="x").public_base_url.startswith("http://")
+
+
+def test_a_weak_production_secret_stops_the_cli_with_one_line(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path), "PRO_APP_ENV": "production", "SECRET_KEY": "x",
+           "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": "https://pro.example.org"}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "current"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("pro_app configuration error: SECRET_KEY: must hold at least 32 random bytes")
 
 
 def test_the_cli_reports_one_line_and_exits_non_zero(tmp_path):

@@ -60,9 +60,13 @@ def test_the_preview_shows_encoding_and_segments(make, client, app):
     assert "/q/" + "x" * 22 in page
 
 
-def test_an_unknown_filter_is_ignored(make, client, patients):
+def test_an_unknown_filter_or_page_is_a_400_that_names_it(make, client, patients):
     sign_in(client, make.staff(role="nurse", site_code="01"))
-    assert client.get("/staff/messages/?status=bogus&page=-3").status_code == 200
+    for query, named in (("status=bogus", "status: choose one of the values offered."),
+                         ("page=-3", "page: enter a whole number from 1 to 100000."),
+                         ("page=" + "9" * 40, "page: enter a whole number from 1 to 100000.")):
+        response = client.get(f"/staff/messages/?{query}&lang=en")
+        assert response.status_code == 400 and named in response.get_data(as_text=True), query
 
 
 def test_administrators_see_no_patient_messages_and_strangers_must_sign_in(make, client, patients):

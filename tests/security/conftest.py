@@ -2,16 +2,32 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 
 import pytest
 from cryptography.fernet import Fernet
 
-from pro_app.extensions import limiter
+from pro_app.extensions import db, limiter
 from tests.integrity.apps import build_app, dispose
+from tests.support.databases import truncate_all
+from tests.support.factories import Factories
+
+from .world import World
 
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # the suite's app (tests/conftest.py)
-PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": "s" * 48,
-              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://"}
+PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
+              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://",
+              "PUBLIC_BASE_URL": "https://pro.example.org"}
+
+
+@pytest.fixture(scope="module")
+def world(_app):
+    """One seeded world for the module (seeding and signing in cost seconds); emptied afterwards."""
+    with _app.app_context():
+        yield World(_app, Factories(_app))
+        db.session.rollback()
+        db.session.remove()
+        truncate_all(db)
 
 
 @pytest.fixture

@@ -12,13 +12,10 @@ from hypothesis import strategies as st
 
 from pro_app.extensions import db
 from tests.security.conftest import PUBLIC_BASE_URL
-from tests.support.databases import truncate_all
-from tests.support.factories import Factories
 
 from twilio.request_validator import RequestValidator
 
 from .hostile import GARBAGE_INTS, XSS, bodies, encode, fingerprint, values
-from .world import World
 
 AUDITED_REJECTIONS = {"staff.login": "a failed sign-in is audited and counts towards the lockout"}
 # Bounded so that the whole module stays well under a minute.
@@ -26,16 +23,6 @@ BUDGET = settings(max_examples=100, deadline=None, database=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                          HealthCheck.data_too_large])
 SMALL_BUDGET = settings(BUDGET, max_examples=40)
-
-
-@pytest.fixture(scope="module")
-def world(_app):
-    """One seeded world for the module (seeding and signing in cost seconds); emptied afterwards."""
-    with _app.app_context():
-        yield World(_app, Factories(_app))
-        db.session.rollback()
-        db.session.remove()
-        truncate_all(db)
 
 
 def _post(world, target, values, encoding, pairs, csrf_mode):

@@ -2,13 +2,15 @@
 
 CSV convention: UTF-8, comma separated, a header row, text always in double quotes,
 a missing value is an empty unquoted cell (an empty text is ""), dates as YYYY-MM-DD,
-times as YYYY-MM-DD HH:MM:SS in UTC, numbers with full precision and a dot.
+times as YYYY-MM-DD HH:MM:SS in UTC, numbers with full precision and a dot; a text that a
+spreadsheet would run as a formula starts with an apostrophe (pro_app.csv_safe).
 """
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
+from ... import csv_safe
 
 BATCH_ROWS = 500_000
 _TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32(),
@@ -37,12 +39,8 @@ def _array(series, arrow_type):
 
 
 def write_csv(path, table) -> int:
-    schema = arrow_schema(table)
-    options = pa_csv.WriteOptions(quoting_style="needed")
-    schema = pa.schema([pa.field(field.name, field.type) for field in schema])
-    with pa_csv.CSVWriter(str(path), schema, write_options=options) as writer:
-        for batch in batches(table, schema):
-            writer.write_batch(batch)
+    schema = pa.schema([pa.field(field.name, field.type) for field in arrow_schema(table)])
+    csv_safe.write_arrow(path, schema, batches(table, schema))
     return len(table.frame)
 
 
