@@ -193,30 +193,40 @@ def _prepare(app, rounds: int) -> tuple[list[list[Walk]], Staff, str, int]:
     return groups, staff, code, spare.id
 
 
+def _rounds(url: str, tmp_path, groups: list[list[Walk]], staff: Staff, spare: str) -> tuple[list[dict], int]:
+    """Every round on the running server, which it stops; the database read afresh (what the
+    restarted app finds), the server started again. The report of each round, and the links issued."""
+    links, report = 0, []
+    with EmbeddedServer(url, tmp_path) as server:
+        for number, walks in enumerate(groups, start=1):
+            _let_go()  # this process holds no connection while the others run
+            seen = _round(server, walks, staff, spare)
+            links += seen.pop("links")
+            _let_go()
+            lost = [item for walk in walks for item in _lost(walk)]
+            refused = [item for walk in walks for item in walk.refused]
+            report.append({"round": number, "lost": lost, "refused": refused, **seen})
+            server.start()
+    return report, links
+
+
 def test_every_confirmed_write_survives_other_processes_and_a_restart(tmp_path):
     with fresh_database_url(TEST_DB, tmp_path, "many") as url, app_on(url, tmp_path / "prepare") as app:
-        groups, staff, spare_code, spare_id = _prepare(app, ROUNDS)
-        links_before = _count(action="issue_link", entity_id=str(spare_id))
-        links, report = 0, []
-        with EmbeddedServer(url, tmp_path) as server:  # started; each round stops it and starts it again
-            for number, walks in enumerate(groups, start=1):
-                _let_go()  # this process holds no connection while the others run
-                seen = _round(server, walks, staff, spare_code)
-                links += seen.pop("links")
-                _let_go()  # then reads afresh: what the restarted app finds
-                lost = [item for walk in walks for item in _lost(walk)]
-                refused = [item for walk in walks for item in walk.refused]
-                report.append({"round": number, "lost": lost, "refused": refused, **seen})
-                server.start()
-        lost = [f"round {entry['round']}: {'; '.join(entry['lost'])} (the server held {entry['deleted']})"
-                for entry in report if entry["lost"]]
-        assert not lost, "confirmed, then lost:\n" + "\n".join(lost)
-        troubles = [entry for entry in report if entry["refused"] or entry["errors"] or entry["commands failed"]
-                    or any("-wal" in path for path in entry["deleted"])]
-        assert not troubles and not staff.refused, (troubles, staff.refused)
-        assert (staff.exports, staff.api_pulls, links) == (ROUNDS, 2 * ROUNDS, ROUNDS)
-        assert (_count(action="export"), _count(action="api_pull")) == (staff.exports, staff.api_pulls)
-        assert _count(action="issue_link", entity_id=str(spare_id)) == links_before + links
-        assert verify_chain() is None
-        if TEST_DB != "postgresql":
-            assert all(len(entry["libraries"]) == 1 for entry in report), [entry["libraries"] for entry in report]
+        try:
+            groups, staff, spare_code, spare_id = _prepare(app, ROUNDS)
+            links_before = _count(action="issue_link", entity_id=str(spare_id))
+            report, links = _rounds(url, tmp_path, groups, staff, spare_code)
+            lost = [f"round {entry['round']}: {'; '.join(entry['lost'])} (the server held {entry['deleted']})"
+                    for entry in report if entry["lost"]]
+            assert not lost, "confirmed, then lost:\n" + "\n".join(lost)
+            troubles = [entry for entry in report if entry["refused"] or entry["errors"] or entry["commands failed"]
+                        or any("-wal" in path for path in entry["deleted"])]
+            assert not troubles and not staff.refused, (troubles, staff.refused)
+            assert (staff.exports, staff.api_pulls, links) == (ROUNDS, 2 * ROUNDS, ROUNDS)
+            assert (_count(action="export"), _count(action="api_pull")) == (staff.exports, staff.api_pulls)
+            assert _count(action="issue_link", entity_id=str(spare_id)) == links_before + links
+            assert verify_chain() is None
+            if TEST_DB != "postgresql":
+                assert all(len(entry["libraries"]) == 1 for entry in report), [entry["libraries"] for entry in report]
+        finally:
+            db.session.remove()  # this context's session: app_on's dispose would miss it
