@@ -1,4 +1,4 @@
-"""Bind SQLAlchemy and Alembic; SQLite runs in WAL mode with synchronous=FULL."""
+"""Bind SQLAlchemy and Alembic; SQLite runs in WAL mode with synchronous=FULL, alone in its process."""
 from __future__ import annotations
 
 import sqlite3
@@ -12,9 +12,12 @@ from sqlalchemy.exc import DisconnectionError
 from .audit.services import install_commit_hook as install_audit_commit_hook
 from .config import REPO_ROOT, Settings
 from .extensions import db, migrate
+from .sqlite_library import refuse_second_library
 
 
 def configure(app: Flask, settings: Settings) -> None:
+    if settings.is_sqlite:
+        refuse_second_library()
     app.config["SQLALCHEMY_DATABASE_URI"] = _driver_url(settings.database_url)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     db.init_app(app)

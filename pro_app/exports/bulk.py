@@ -1,9 +1,12 @@
-"""Arrow-native reads (ADBC drivers) for the largest queries: millions of item answers and
-scores come in as columns instead of one Python tuple per row, several times faster.
+"""Arrow-native reads (the ADBC PostgreSQL driver) for the largest queries: millions of item
+answers and scores come in as columns instead of one Python tuple per row, several times faster.
 
-Used when the driver for the database is installed; `read_frame` otherwise. The ADBC
-connection is a second, read-only connection: rows committed between its queries and the
-SQLAlchemy ones (an answer sent during the export) are left to the next export by callers.
+PostgreSQL only, and `read_frame` otherwise. On SQLite the app's own driver (the standard
+library's sqlite3) reads everything: the ADBC SQLite driver carries a second, statically linked
+SQLite library, and two in one process lose the app's locks on the database file
+(`pro_app.sqlite_library` explains how, and refuses to load one). The ADBC connection is a
+second connection: rows committed between its queries and the SQLAlchemy ones (an answer sent
+during the export) are left to the next export by callers.
 """
 from __future__ import annotations
 
@@ -16,24 +19,21 @@ from ..extensions import db
 
 def _connector():
     engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return None
     try:
-        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            import adbc_driver_sqlite.dbapi as sqlite_adbc
-            return lambda: sqlite_adbc.connect(f"file:{engine.url.database}?mode=ro")
-        if engine.dialect.name == "postgresql":
-            import adbc_driver_postgresql.dbapi as postgres_adbc
-            uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            return lambda: postgres_adbc.connect(uri)
+        import adbc_driver_postgresql.dbapi as postgres_adbc
     except ImportError:
         return None
-    return None
+    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return lambda: postgres_adbc.connect(uri)
 
 
 def read_columns(stmt, text: tuple[str, ...]) -> pd.DataFrame | None:
     """The statement's rows as a frame (text columns categorical), or None without a driver.
 
-    Only for statements whose columns have no missing values: the SQLite driver infers each
-    column's type from its first rows.
+    Only for statements whose columns have no missing values (the text columns are encoded
+    without a code for a missing value).
     """
     connect = _connector()
     if connect is None:

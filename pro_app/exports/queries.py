@@ -89,7 +89,7 @@ def answers(scope: Scope) -> pd.DataFrame:
 
 
 def _columns(stmt, text: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
-    """A large query without missing values: through Arrow when a driver is installed."""
+    """A large query without missing values: through Arrow on PostgreSQL (`bulk`), else the app's driver."""
     frame = read_columns(stmt, text)
     return frame if frame is not None else read_frame(stmt, text, numeric)
 
