@@ -3,11 +3,13 @@ codes unknown to the instrument definitions, values outside the declared codes."
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 
 from pro_app.exports.queries import Scope
 from pro_app.exports.tables import build_tables
 from pro_app.extensions import db
 from pro_app.questionnaires.models import ItemAnswer, Score
+from tests.conftest import TEST_DB
 
 
 def _tables(app, *names):
@@ -55,6 +57,8 @@ def test_a_status_outside_the_declared_codes_is_kept_and_documented(app, make, s
     assert "fatigue" in set(table.frame["na_reason"].dropna())
 
 
+@pytest.mark.skipif(TEST_DB != "postgresql", reason="the Arrow (ADBC) reader is used on PostgreSQL only: "
+                    "it runs in the suite's PostgreSQL pass")
 def test_the_arrow_reader_and_the_plain_reader_agree(app, study, monkeypatch):
     fast = _tables(app, "items", "scores")
     monkeypatch.setattr("pro_app.exports.bulk._connector", lambda: None)
