@@ -8,10 +8,12 @@ from cryptography.fernet import Fernet
 
 from pro_app.extensions import limiter
 from tests.integrity.apps import build_app, dispose
+from tests.support.audit_keys import new_audit_key
 
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # the suite's app (tests/conftest.py)
 PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": "s" * 48,
-              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://"}
+              "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://",
+              "AUDIT_KEY": new_audit_key()}
 
 
 @pytest.fixture
