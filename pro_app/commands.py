@@ -5,6 +5,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from flask_migrate.cli import db as db_cli
+
+    from .database_roles import grant_app_role
     from .audit.cli import audit_cli
     from .backup.cli import backup_cli
     from .keys.cli import keys_cli
@@ -28,3 +31,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(api_cli)
+    db_cli.add_command(grant_app_role)  # `flask db grant-app-role`, next to `flask db upgrade`
