@@ -1,10 +1,5 @@
 """The schema at `upgrade head` equals the models, and every revision downgrades to base."""
-import hashlib
-import json
-from datetime import datetime
-
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -14,6 +9,7 @@ from pro_app import create_app
 from pro_app.extensions import db
 from tests.conftest import unavailable
 from tests.support.databases import throwaway_postgres_url
+from tests.support.legacy_audit import insert_legacy_trail
 
 
 def _schema_diff(url: str) -> list:
@@ -57,34 +53,14 @@ def test_postgresql_upgrade_matches_models_and_downgrades(tmp_path):
         _round_trip(url, tmp_path)
 
 
-def _old_sha256(row: dict) -> str:
-    """The hash every entry had before the chain was keyed, computed as that code did."""
-    names = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
-             "patient_id", "field", "old_value", "new_value", "reason")
-    fields = [row["at"].isoformat() if name == "at" else row[name] for name in names]
-    return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()
-
-
-def _legacy_trail(ids: list[int]) -> list[dict]:
-    trail, previous = [], "0" * 64
-    for n, entry_id in enumerate(ids):
-        row = dict(id=entry_id, at=datetime(2026, 11, 30, 9, n, 5, 123456), actor_type="staff", actor_id=7,
-                   actor_role="nurse", action="update", entity="patient", entity_id=str(n), patient_id=n,
-                   field="language", old_value="fr", new_value="en", reason=None, prev_hash=previous)
-        row["entry_hash"] = previous = _old_sha256(row)
-        trail.append(row)
-    return trail
-
-
 def _keyed_chain_over_legacy_entries(url: str, tmp_path) -> None:
     from pro_app.audit.models import AuditEntry
     from pro_app.audit.services import record, verify_chain
     app = create_app({"PRO_APP_ENV": "test", "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path)})
     with app.app_context():
         upgrade(revision="afc6a767e0f9")
-        columns = [sa.column(name) for name in _legacy_trail([1])[0]]
         with db.engine.begin() as conn:  # ids with gaps, as PostgreSQL leaves them
-            conn.execute(sa.insert(sa.table("audit_entry", *columns)), _legacy_trail([3, 4, 9]))
+            insert_legacy_trail(conn, [3, 4, 9])
         upgrade()
         record("update", "patient", 1, field="language", old="en", new="fr")
         db.session.commit()

@@ -1,15 +1,19 @@
 """`flask backup create` then `flask backup restore` into a fresh database gives back every row."""
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from pro_app.audit.models import AuditEntry
+from pro_app.backup import postgres_files, sqlite_files
 from pro_app.audit.services import record
 from pro_app.demo.seed import seed_demo
 from pro_app.extensions import db
 from tests.integrity.apps import app_on, fresh_database_url
+from tests.support.legacy_audit import insert_legacy_trail
 
 KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -94,3 +98,30 @@ def test_a_restore_from_before_the_last_anchor_is_anchored_anew_and_the_loss_sta
         assert code == 0 and "intact: 3 entries" in output
         code, output = _invoke(target, "audit", "verify", "--anchor-file", str(monitor_copy))
         assert code == 1 and "the trail ends at entry 3, but the anchor of" in output and "4 to 5 are missing" in output
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_backup_from_before_numbered_entries_is_upgraded_then_anchored(kind, tmp_path):
+    """Restore, `flask db upgrade`, `flask audit anchor --after-restore`: the old entries verify."""
+    from flask_migrate import upgrade
+    archive = tmp_path / "old.dump"
+    with fresh_database_url(kind, tmp_path, "source") as source_url, \
+            app_on(source_url, tmp_path, create_tables=False) as source:
+        upgrade(revision="afc6a767e0f9")  # the schema before keyed chains: no seq, no key_id
+        with db.engine.begin() as conn:
+            insert_legacy_trail(conn, [1, 2, 5])
+        db.engine.dispose()
+        if kind == "sqlite":  # what `flask backup create` of that version wrote (but its own entry)
+            sqlite_files.backup(Path(make_url(source_url).database), archive)
+        else:
+            postgres_files.backup(source_url, archive)
+    with fresh_database_url(kind, tmp_path, "target") as target_url, \
+            app_on(target_url, tmp_path, create_tables=False) as target:
+        code, output = _invoke(target, "backup", "restore", str(archive))
+        assert code == 1 and "taken by an older version: run `flask db upgrade`, then `flask audit anchor " \
+                              "--after-restore`" in output
+        upgrade()
+        code, output = _invoke(target, "audit", "anchor", "--after-restore")
+        assert code == 0 and json.loads(output)["by"] == "command after restore", output
+        code, output = _invoke(target, "audit", "verify")
+        assert code == 0 and "intact: 4 entries" in output  # three legacy entries, then the keyed anchoring one
