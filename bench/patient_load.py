@@ -27,12 +27,13 @@ each app's CPU per request as a multiple of hello's, for scale. A first round of
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import http.client
 import os
 import random
-import secrets
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -263,7 +264,8 @@ def app_environment(database_url: str, port: int, instance: Path) -> dict:
             # Production requires https for the links; the benchmark's clients speak plain HTTP to
             # gunicorn directly and send no cookie, so the scheme changes nothing they measure.
             "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": f"https://127.0.0.1:{port}",
-            "INSTANCE_PATH": str(instance), "SMS_BACKEND": "console", "RATE_LIMIT_STORAGE_URI": "database://"}
+            "INSTANCE_PATH": str(instance), "SMS_BACKEND": "console", "RATE_LIMIT_STORAGE_URI": "database://",
+            "AUDIT_KEY": "bench:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
 
 
 def seed(environment: dict, count: int) -> list[str]:

@@ -27,6 +27,9 @@ MISSING_SCHEMA_MESSAGES = ("no such table", "no such column")
 
 
 def register(app: Flask) -> None:
+    from flask_migrate.cli import db as db_cli
+
+    from .database_roles import grant_app_role
     from .audit.cli import audit_cli
     from .backup.cli import backup_cli
     from .keys.cli import keys_cli
@@ -44,6 +47,7 @@ def register(app: Flask) -> None:
                     patients_cli, reminders_cli, backup_cli, keys_cli, export_command, api_cli):
         app.cli.add_command(command)
         _guard(command, command.name)
+    db_cli.add_command(grant_app_role)  # `flask db grant-app-role`, next to `flask db upgrade`
 
 
 def _guard(command: click.Command, path: str) -> None:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .audit.keys import DEV_AUDIT_KEY, AuditKeyError, parse_keyring
+
 SUPPORTED_LOCALES = ("fr", "en")
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # nosec B105  # refused outside development by validate()
 # A fixed key so that the embedded demo works out of the box; refused outside development.
@@ -45,6 +47,9 @@ class Settings:
     instance_path: Path
     rate_limit_storage_uri: str
     idle_logout_minutes: int
+    audit_anchor_file: Path
+    audit_key: str = DEV_AUDIT_KEY
+    audit_previous_keys: str = ""
     trusted_proxy_count: int = 0
     database_pool_size: int = 5
     database_max_overflow: int = 5
@@ -88,6 +93,9 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
         instance_path=instance_path,
         rate_limit_storage_uri=_env(environ, "RATE_LIMIT_STORAGE_URI", "memory://"),
         idle_logout_minutes=_integer(environ, "IDLE_LOGOUT_MINUTES", "30"),
+        audit_anchor_file=Path(_env(environ, "AUDIT_ANCHOR_FILE", str(instance_path / "audit-anchors.jsonl"))),
+        audit_key=_env(environ, "AUDIT_KEY", DEV_AUDIT_KEY),
+        audit_previous_keys=_env(environ, "AUDIT_PREVIOUS_KEYS"),
         trusted_proxy_count=_integer(environ, "TRUSTED_PROXY_COUNT", "0"),
         database_pool_size=_integer(environ, "DATABASE_POOL_SIZE", "5"),
         database_max_overflow=_integer(environ, "DATABASE_MAX_OVERFLOW", "5"),
@@ -122,6 +130,7 @@ def validate(s: Settings) -> None:
     if not s.is_development and s.phone_key in ("", DEV_PHONE_KEY):
         raise ConfigError("PHONE_ENCRYPTION_KEY: set a Fernet key; the development default is refused in production")
     _validate_fernet_key(s.phone_key)
+    _validate_audit_keys(s)
     if not s.public_base_url.startswith(("http://", "https://")):
         raise ConfigError(f"PUBLIC_BASE_URL: must start with http:// or https://, got {s.public_base_url!r}")
     if not s.is_development:
@@ -216,6 +225,19 @@ def _validate_fernet_key(key: str) -> None:
         raw = b""
     if len(raw) != 32:
         raise ConfigError("PHONE_ENCRYPTION_KEY: must be a Fernet key (32 bytes, url-safe base64)")
+
+
+def _validate_audit_keys(s: Settings) -> None:
+    try:
+        keys = parse_keyring(s.audit_key, s.audit_previous_keys)
+    except AuditKeyError as exc:
+        raise ConfigError(str(exc)) from None
+    if not s.is_development and keys.has_dev_key:
+        raise ConfigError("AUDIT_KEY: required in production, as <id>:<base64 of 32 random bytes>; the "
+                          "development key is refused there (in AUDIT_PREVIOUS_KEYS too)")
+    folder = s.audit_anchor_file.parent
+    if folder != s.instance_path and not folder.is_dir():
+        raise ConfigError(f"AUDIT_ANCHOR_FILE: no such folder: {folder}")
 
 
 def _validate_twilio(s: Settings) -> None:

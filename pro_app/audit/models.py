@@ -14,11 +14,15 @@ ACTOR_TYPES = ("staff", "patient_link", "system")
 
 
 class AuditEntry(db.Model):
-    """Who did what, when; each entry carries the hash of the previous one."""
+    """Who did what, when; entry `seq` carries the hash of entry `seq - 1` (see chain.py)."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (CheckConstraint(in_list("actor_type", ACTOR_TYPES), name="actor_type_known"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Numbered without gaps under the chain lock (ids may skip on PostgreSQL): a hole is a deletion.
+    seq: Mapped[int] = mapped_column(nullable=False, unique=True)
+    # The AUDIT_KEY that made entry_hash; NULL for the plain SHA-256 entries written before keys.
+    key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow, index=True)
     actor_type: Mapped[str] = mapped_column(String(20), nullable=False)
     actor_id: Mapped[int | None] = mapped_column(nullable=True)

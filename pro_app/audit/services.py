@@ -1,8 +1,7 @@
-"""Write audit entries in the caller's transaction and verify the hash chain."""
+"""Write audit entries in the caller's transaction, each chained onto the one before (chain.py)."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -13,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..extensions import db
+from .chain import GENESIS_HASH, keyed_digest, verify_chain  # noqa: F401  verify_chain: for callers
+from .keys import Keyring, keyring
 from .models import AuditEntry
 
-GENESIS_HASH = "0" * 64
 # Serialises writers on PostgreSQL so that two transactions never chain onto the same entry.
 CHAIN_LOCK_KEY = 0x50524F41
 
@@ -91,12 +91,12 @@ def _write_pending(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
-    previous, rows = _last_hash(session), []
+    (seq, previous), keys, rows = _chain_head(session), keyring(), []
     for change, actor, at in pending:
-        row = _chained_row(change, actor, at, previous)
+        seq += 1
+        row = _chained_row(change, actor, at, seq, previous, keys)
         previous = row["entry_hash"]
         rows.append(row)
-    # An executemany inserts in list order, so ids follow the chain as verify_chain expects.
     session.connection().execute(_insert_entries(), rows)
 
 
@@ -119,13 +119,13 @@ def _discard_unwritten(session: Session, transaction) -> None:
         session.info.pop(SAVEPOINT_MARKS, None)
 
 
-def _chained_row(change: Change, actor: Actor, at, prev_hash: str) -> dict:
+def _chained_row(change: Change, actor: Actor, at, seq: int, prev_hash: str, keys: Keyring) -> dict:
     row = dict(
         at=at, actor_type=actor.type, actor_id=actor.id, actor_role=actor.role, action=change.action,
         entity=change.entity, entity_id=None if change.entity_id is None else str(change.entity_id),
         patient_id=change.patient_id, field=change.field, old_value=_text(change.old),
-        new_value=_text(change.new), reason=change.reason, prev_hash=prev_hash)
-    row["entry_hash"] = _digest(row)
+        new_value=_text(change.new), reason=change.reason, seq=seq, key_id=keys.current_id, prev_hash=prev_hash)
+    row["entry_hash"] = keyed_digest(row, keys.current)
     return row
 
 
@@ -135,11 +135,14 @@ def _text(value) -> str | None:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def _last_hash(session: Session) -> str:
+def _chain_head(session: Session) -> tuple[int, str]:
+    """The newest entry's number and hash, read under the chain lock; (0, genesis) for none yet."""
     if session.get_bind().dialect.name == "postgresql":
-        return _locked_last_hash(session) or GENESIS_HASH
-    session.execute(_SQLITE_WRITE_LOCK)
-    return session.scalar(_last_hash_query()) or GENESIS_HASH
+        row = _locked_chain_head(session)
+    else:
+        session.execute(_SQLITE_WRITE_LOCK)
+        row = session.execute(_chain_head_query()).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
 # SQLite: an UPDATE that matches no row still takes the database's write lock (and makes the
@@ -150,19 +153,18 @@ _SQLITE_WRITE_LOCK = text("UPDATE audit_entry SET id = id WHERE 0")
 # Two statements in one simple query: one round trip fewer while the lock is held, and each
 # statement still takes its own snapshot (READ COMMITTED), so the SELECT, which runs once the
 # lock is granted, sees the entry that the previous holder committed.
-_LOCK_THEN_LAST_HASH = sql.SQL("SELECT pg_advisory_xact_lock({}); "
-                               "SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"
-                               ).format(sql.Literal(CHAIN_LOCK_KEY)).as_string(None)
+_LOCK_THEN_CHAIN_HEAD = sql.SQL("SELECT pg_advisory_xact_lock({}); "
+                                "SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+                                ).format(sql.Literal(CHAIN_LOCK_KEY)).as_string(None)
 
 
-def _locked_last_hash(session: Session) -> str | None:
-    result = session.connection().exec_driver_sql(_LOCK_THEN_LAST_HASH)
+def _locked_chain_head(session: Session) -> tuple | None:
+    result = session.connection().exec_driver_sql(_LOCK_THEN_CHAIN_HEAD)
     try:
         result.cursor.nextset()
-        row = result.cursor.fetchone()
+        return result.cursor.fetchone()
     finally:
         result.close()
-    return row[0] if row else None
 
 
 @functools.cache
@@ -171,29 +173,6 @@ def _insert_entries() -> Insert:
 
 
 @functools.cache
-def _last_hash_query() -> Select:
+def _chain_head_query() -> Select:
     column = AuditEntry.__table__.c
-    return select(column.entry_hash).order_by(column.id.desc()).limit(1)
-
-
-_HASHED_FIELDS = ("prev_hash", "at", "actor_type", "actor_id", "actor_role", "action", "entity", "entity_id",
-                  "patient_id", "field", "old_value", "new_value", "reason")
-
-
-def entry_digest(entry: AuditEntry) -> str:
-    return _digest({name: getattr(entry, name) for name in _HASHED_FIELDS})
-
-
-def _digest(row: dict) -> str:
-    fields = [row["at"].isoformat() if name == "at" else row[name] for name in _HASHED_FIELDS]
-    return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()
-
-
-def verify_chain() -> AuditEntry | None:
-    """Return the first entry whose link or content does not match, or None when intact."""
-    expected_prev = GENESIS_HASH
-    for entry in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
-        if entry.prev_hash != expected_prev or entry.entry_hash != entry_digest(entry):
-            return entry
-        expected_prev = entry.entry_hash
-    return None
+    return select(column.seq, column.entry_hash).order_by(column.seq.desc()).limit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+from ..audit.anchors import AnchorError, AnchorRefused, anchor_head, latest_anchor
 from ..audit.services import record
 from ..extensions import db
 from . import postgres_files, sqlite_files
@@ -40,6 +41,7 @@ def restore_backup(backup_file: Path, replace: bool = False) -> BackupFile:
     """Load `backup_file` into the bound database; refuses one holding tables unless `replace`."""
     if not backup_file.is_file():
         raise BackupError(f"{backup_file}: no such file")
+    anchor_before = _last_anchor_seq()
     db.session.remove()
     tables = inspect(db.engine).get_table_names()
     if tables and not replace:
@@ -52,9 +54,36 @@ def restore_backup(backup_file: Path, replace: bool = False) -> BackupFile:
         postgres_files.restore(backup_file, _url(), replace)
     db.engine.dispose()
     restored = describe(backup_file)
-    record("restore", "database", None, new={"file": backup_file.name, "sha256": restored.sha256})
+    _require_numbered_entries(backup_file)
+    record("restore", "database", None, new={"file": backup_file.name, "sha256": restored.sha256,
+                                               "anchor_before": anchor_before})
     db.session.commit()
+    _anchor_restored_trail(backup_file)
     return restored
+
+
+def _last_anchor_seq() -> int | None:
+    """The entry the last anchor recorded, kept in the restore's entry: what the backup lacks is lost."""
+    try:
+        anchor = latest_anchor()
+    except AnchorError as exc:
+        raise BackupError(f"{exc}; nothing was restored") from None
+    return anchor.seq if anchor else None
+
+
+def _require_numbered_entries(backup_file: Path) -> None:
+    """A backup taken before entries were numbered needs `flask db upgrade` before anything is audited."""
+    if "seq" not in {column["name"] for column in inspect(db.engine).get_columns("audit_entry")}:
+        raise BackupError(f"restored {backup_file.name}, taken by an older version: run `flask db upgrade`, "
+                          f"then `flask audit anchor --after-restore`")
+
+
+def _anchor_restored_trail(backup_file: Path) -> None:
+    """A restore may go back before the last anchor: check the whole restored trail and anchor it anew."""
+    try:
+        anchor_head("restore", after_restore=True)
+    except (AnchorError, AnchorRefused) as exc:
+        raise BackupError(f"restored {backup_file.name}, but its audit trail was not anchored: {exc}") from None
 
 
 def describe(path: Path) -> BackupFile:

@@ -9,6 +9,8 @@ from flask import Flask
 from . import jobs
 
 DISPATCH_EVERY_SECONDS = 60
+# Entries newer than the last anchor can be deleted unseen: anchor often (it reads only the new ones).
+ANCHOR_EVERY_MINUTES = 60
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
@@ -20,6 +22,8 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
                       **common)
     scheduler.add_job(jobs.advance_visits, id="advance_visits_at_start", **common)
     scheduler.add_job(jobs.dispatch_messages, "interval", id="dispatch_messages", seconds=DISPATCH_EVERY_SECONDS,
+                      next_run_time=datetime.now(timezone.utc), **common)
+    scheduler.add_job(jobs.anchor_audit_trail, "interval", id="anchor_audit_trail", minutes=ANCHOR_EVERY_MINUTES,
                       next_run_time=datetime.now(timezone.utc), **common)
     for job in EXTRA_JOBS:
         job(scheduler, common)

@@ -71,14 +71,14 @@ def test_postgresql_refuses_a_delete_sqlite_lets_verify_see_it(kind_app, runner_
     with db.engine.begin() as conn:
         conn.exec_driver_sql(delete)
     result = runner_for(app).invoke(args=["audit", "verify"])
-    assert result.exit_code == 1 and f"broken at entry {entries[2].id} " in result.output
+    assert result.exit_code == 1 and f"broken: entry {entries[1].seq} is missing" in result.output
 
 
 def test_verify_names_the_first_tampered_entry(kind_app, runner_for):
     """Only the table owner can lift the trigger; the hash chain still shows what it changed."""
     kind, app = kind_app
     entries = _three_entries()
-    assert "intact: 3 entries, last hash " + entries[2].entry_hash in runner_for(app).invoke(
+    assert f"intact: 3 entries, last entry 3, last hash {entries[2].entry_hash}" in runner_for(app).invoke(
         args=["audit", "verify"]).output
     with _trigger_lifted(kind):
         with db.engine.begin() as conn:
@@ -87,7 +87,8 @@ def test_verify_names_the_first_tampered_entry(kind_app, runner_for):
     db.session.expire_all()
     result = runner_for(app).invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert f"broken at entry {entries[1].id} " in result.output
+    assert f"broken: entry {entries[1].seq} ({entries[1].at:%Y-%m-%d %H:%M:%S} UTC, update patient 1) was " \
+           f"changed" in result.output
 
 
 @contextlib.contextmanager

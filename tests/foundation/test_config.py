@@ -7,7 +7,9 @@ import uuid
 import pytest
 from cryptography.fernet import Fernet
 
+from pro_app.audit.keys import DEV_AUDIT_KEY
 from pro_app.config import ConfigError, load_settings
+from tests.support.audit_keys import new_audit_key
 
 BASE = {"PRO_APP_ENV": "development"}
 
@@ -50,7 +52,7 @@ def production(**env):
     return settings(**{"PRO_APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
                        "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(),
                        "PUBLIC_BASE_URL": "https://pro.example.org", "DATABASE_URL": "postgresql://app@db/pro_app",
-                       **env})
+                       "AUDIT_KEY": new_audit_key("2026-12"), **env})
 
 
 @pytest.mark.parametrize("key", [secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_hex(32).upper(),
@@ -59,6 +61,11 @@ def production(**env):
 def test_production_with_real_secrets_is_accepted(key):
     s = production(SECRET_KEY=key)
     assert not s.is_development and not s.is_sqlite and s.secret_key == key
+
+
+def test_production_accepts_retired_audit_keys_beside_the_current_one():
+    s = production(AUDIT_PREVIOUS_KEYS=f" {new_audit_key('2026-01')} , {new_audit_key('2026-06')}")
+    assert not s.is_development
 
 
 @pytest.mark.parametrize("key", [
@@ -85,12 +92,53 @@ def test_production_refuses_a_patterned_phone_key_and_plain_http():
 
 def test_a_weak_production_secret_stops_the_cli_with_one_line(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path), "PRO_APP_ENV": "production", "SECRET_KEY": "x",
-           "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": "https://pro.example.org"}
+           "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "PUBLIC_BASE_URL": "https://pro.example.org",
+           "AUDIT_KEY": new_audit_key()}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "current"],
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith("pro_app configuration error: SECRET_KEY: must hold at least 32 random bytes")
+
+
+def _production(**env):
+    from cryptography.fernet import Fernet
+    return settings(PRO_APP_ENV="production", SECRET_KEY="x" * 40, PHONE_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+                    **env)
+
+
+def _b64(raw: bytes) -> str:
+    import base64
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize("env, why", [
+    ({}, "required in production"),
+    ({"AUDIT_KEY": DEV_AUDIT_KEY}, "development key is refused"),
+    ({"AUDIT_KEY": ""}, "<id>:<base64 secret>"),
+    ({"AUDIT_KEY": _b64(bytes(range(40)))}, "<id>:<base64 secret>"),  # no id
+    ({"AUDIT_KEY": "k1:" + _b64(bytes(range(100, 131)))}, "at least 32"),  # 31 bytes
+    ({"AUDIT_KEY": "k1:not base64!"}, "at least 32"),
+    ({"AUDIT_KEY": "k1:" + _b64(b"\x00" * 64)}, "does not look random"),
+    ({"AUDIT_KEY": "k1:" + _b64(b"correct horse battery staple, really")}, "does not look random"),
+    ({"AUDIT_KEY": "k1:" + _b64(bytes(range(8)) * 8)}, "does not look random"),
+    ({"AUDIT_KEY": new_audit_key(), "AUDIT_PREVIOUS_KEYS": DEV_AUDIT_KEY}, "development key is refused"),
+    ({"AUDIT_KEY": new_audit_key("k1"), "AUDIT_PREVIOUS_KEYS": new_audit_key("k1")}, "appears twice"),
+    ({"AUDIT_KEY": new_audit_key(), "AUDIT_PREVIOUS_KEYS": "k0:short"}, "AUDIT_PREVIOUS_KEYS: key 'k0'"),
+    ({"AUDIT_KEY": new_audit_key(), "AUDIT_ANCHOR_FILE": "/nonexistent-folder/anchors.jsonl"}, "AUDIT_ANCHOR_FILE"),
+])
+def test_production_refuses_a_missing_weak_or_development_audit_key(env, why):
+    with pytest.raises(ConfigError, match="^AUDIT_") as raised:
+        _production(**env)
+    assert why in str(raised.value) and "\n" not in str(raised.value)
+    secret = env.get("AUDIT_KEY", "").partition(":")[2]
+    assert not secret or secret not in str(raised.value)  # a key never shows in an error
+
+
+def test_development_uses_the_fixed_audit_key_and_still_checks_a_given_one():
+    assert settings().audit_key == DEV_AUDIT_KEY
+    with pytest.raises(ConfigError, match="AUDIT_KEY: key 'k1'"):
+        settings(AUDIT_KEY="k1:abc")
 
 
 def test_the_cli_reports_one_line_and_exits_non_zero(tmp_path):

@@ -20,11 +20,14 @@ def fresh_database_url(kind: str, tmp_path, name: str = "fresh"):
 @contextlib.contextmanager
 def app_on(url: str, tmp_path, create_tables: bool = True, **overrides):
     """An app bound to `url`, its context pushed, its tables created; the engine disposed after."""
+    from pro_app.extensions import db
+
     app = build_app(url, tmp_path, create_tables, **overrides)
     with app.app_context():
         try:
             yield app
         finally:
+            db.session.remove()  # this context's session: dispose() pushes a context (and session) of its own
             dispose(app)
 
 

@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 
 from pro_app.extensions import db, limiter
 from tests.integrity.apps import build_app, dispose
+from tests.support.audit_keys import new_audit_key
 from tests.support.databases import truncate_all
 from tests.support.factories import Factories
 
@@ -17,7 +18,7 @@ from .world import World
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # the suite's app (tests/conftest.py)
 PRODUCTION = {"PRO_APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
               "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://",
-              "PUBLIC_BASE_URL": "https://pro.example.org"}
+              "PUBLIC_BASE_URL": "https://pro.example.org", "AUDIT_KEY": new_audit_key()}
 
 
 @pytest.fixture(scope="module")
