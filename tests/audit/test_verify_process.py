@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import subprocess  # nosec B404
 import sys
@@ -27,7 +28,8 @@ def production(tmp_path):
     """The environment of a production deployment on SQLite, with three audit entries written."""
     database = tmp_path / "pro_app.sqlite3"
     env = {"PATH": os.environ["PATH"], "PRO_APP_ENV": "production", "DATABASE_URL": f"sqlite:///{database}",
-           "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 48, "SMS_BACKEND": "console",
+           "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": secrets.token_urlsafe(32), "SMS_BACKEND": "console",
+           "PUBLIC_BASE_URL": "https://pro.example.org",
            "PHONE_ENCRYPTION_KEY": Fernet.generate_key().decode(), "RATE_LIMIT_STORAGE_URI": "database://",
            "AUDIT_KEY": new_audit_key("k1")}
     with app_on(env["DATABASE_URL"], tmp_path, AUDIT_KEY=env["AUDIT_KEY"]):
