@@ -14,10 +14,12 @@ from ..staff.errors import show_on_form
 from ..study.services import current_protocol
 from .corrections import Details, correct_patient
 from .forms import NOT_RECORDED, CorrectionForm, NotDoneForm, StatusForm
-from .labels import PATIENT_STATUS, study_time, visit_label
+from ..db import utcnow
+from ..messaging.labels import patient_time
+from .labels import PATIENT_STATUS, visit_label
 from .resend import resend_link
 from .routes import bp, prepare_details_form
-from .services import PatientError, check_details, date_warnings
+from .services import PatientError, check_details, date_warnings, normalise_code
 from .status import end_follow_up
 
 
@@ -49,7 +51,7 @@ def correct(patient_id: int):
 
 def _details(form: CorrectionForm) -> Details:
     return Details(
-        study_code=form.study_code.data.strip().upper(), language=form.language.data,
+        study_code=normalise_code(form.study_code.data), language=form.language.data,
         timezone=form.timezone.data.strip(), inclusion_date=form.inclusion_date.data,
         radiotherapy_date=form.radiotherapy_date.data, surgery_date=form.surgery_date.data,
         education_level=form.education_level.data if form.education_level.data != NOT_RECORDED else None,
@@ -107,7 +109,12 @@ def resend(administration_id: int):
         message = resend_link(administration, current_protocol())
     except PatientError as error:
         abort(409, error.translated())
+    when = patient_time(message.due_at, patient.timezone)
     db.session.commit()
-    flash(_("A new link will be sent to %(code)s by text message at %(time)s; older links no longer work.",
-            code=patient.study_code, time=study_time(message.due_at)), "success")
+    if message.due_at <= utcnow():
+        flash(_("A new link is being sent to %(code)s by text message now (%(time)s); older links no longer work.",
+                code=patient.study_code, time=when), "success")
+    else:
+        flash(_("Text messages are not sent at this hour: the new link will go to %(code)s at the next allowed "
+                "time, %(time)s. Older links no longer work.", code=patient.study_code, time=when), "success")
     return redirect(url_for("patients.detail", patient_id=patient.id), 303)

@@ -11,6 +11,12 @@ from ..study.models import Site
 
 STATUSES = ("active", "withdrawn", "deceased", "lost")
 LANGUAGES = ("fr", "en")
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
+
+
+def normalise_code(text: str) -> str:
+    """A study code as stored: no spaces, upper case, every dash a hyphen ("step - 01-099" -> "STEP-01-099")."""
+    return "".join(text.split()).translate(DASHES).upper()
 
 
 class Patient(db.Model):
