@@ -13,14 +13,14 @@ from ..staff.editing import check_version, conflicts_as_409
 from ..staff.errors import show_on_form
 from ..study.services import current_protocol
 from .corrections import Details, correct_patient
-from .forms import NOT_RECORDED, CorrectionForm, NotDoneForm, StatusForm
+from .forms import NOT_RECORDED, CorrectionForm, NotDoneForm, ResumeForm, StatusForm
 from ..db import utcnow
 from ..messaging.labels import patient_time
 from .labels import PATIENT_STATUS, visit_label
 from .resend import resend_link
-from .routes import bp, prepare_details_form
+from .routes import bp, prepare_details_form, study_today
 from .services import PatientError, check_details, date_warnings, normalise_code
-from .status import end_follow_up
+from .status import end_follow_up, resume_follow_up
 
 
 @bp.route("/<int:patient_id>/correct", methods=["GET", "POST"])
@@ -67,7 +67,8 @@ def status(patient_id: int):
         with conflicts_as_409():
             check_version(form.version.data, patient.version)
             try:
-                stopped = end_follow_up(patient, form.status.data, form.reason.data)
+                stopped = end_follow_up(patient, form.status.data, form.reason.data, form.event_date.data,
+                                        today=study_today())
                 db.session.commit()
                 flash(_("%(code)s: %(status)s. %(messages)d planned message(s) and %(visits)d visit(s) cancelled.",
                         code=patient.study_code, status=PATIENT_STATUS[patient.status],
@@ -75,7 +76,29 @@ def status(patient_id: int):
                 return redirect(url_for("patients.detail", patient_id=patient.id))
             except PatientError as error:
                 show_on_form(form, error)
-    return render_template("patients/status.html", form=form, patient=patient), 400 if form.errors else 200
+    return render_template("patients/status.html", form=form, resume_form=ResumeForm(obj=patient),
+                           patient=patient), 400 if form.errors else 200
+
+
+@bp.route("/<int:patient_id>/resume", methods=["POST"])
+@roles_required(*CHANGE_PATIENTS)
+def resume(patient_id: int):
+    """Correct a status set in error back to active (see status.resume_follow_up)."""
+    patient = require_patient_access(patient_id)
+    form = ResumeForm()
+    if form.validate_on_submit():
+        with conflicts_as_409():
+            check_version(form.version.data, patient.version)
+            try:
+                visits = resume_follow_up(patient, form.reason.data, current_protocol(), study_today())
+                db.session.commit()
+                flash(_("%(code)s is back in follow-up; %(visits)d visit(s) planned again.",
+                        code=patient.study_code, visits=visits), "success")
+                return redirect(url_for("patients.detail", patient_id=patient.id), 303)
+            except PatientError as error:
+                show_on_form(form, error)
+    return render_template("patients/status.html", form=StatusForm(obj=patient), resume_form=form,
+                           patient=patient), 400 if form.errors else 200
 
 
 @bp.route("/visits/<int:visit_id>/not-done", methods=["GET", "POST"])

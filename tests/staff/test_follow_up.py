@@ -25,7 +25,8 @@ def test_leaving_follow_up_cancels_every_planned_message_and_visit(client, nurse
     db.session.commit()
     assert any(m.status == "pending" for m in _messages(patient))
     response = post(client, f"/patients/{patient.id}/status", {
-        "status": status, "reason": "Letter of 3 May", "confirm": "y", "version": str(patient.version)})
+        "status": status, "reason": "Letter of 3 May", "confirm": "y", "version": str(patient.version),
+        "event_date": patient.inclusion_date.isoformat()})
     assert response.status_code == 302
     patient = fresh(patient)
     assert patient.status == status and patient.status_changed_at is not None
