@@ -62,7 +62,8 @@ def test_the_limits_are_in_french_too(client, nurse):
     assert "La date d’inclusion est antérieure de plus de 365 jours" in unescape(html(response))
 
 
-def test_a_patient_without_phone_is_registered_when_texts_are_not_agreed(client, nurse):
+def test_texts_need_a_phone_but_a_patient_without_one_may_decline_them(client, nurse):
+    assert post(client, "/patients/register", _form(phone="")).status_code == 400
     response = post(client, "/patients/register", _form(phone="", sms_consent=None))
     assert response.status_code == 302 and _registered().sms_consent is False
 
@@ -72,8 +73,10 @@ def test_the_code_is_stored_without_spaces_and_in_upper_case(client, nurse):
     assert response.status_code == 302 and _registered() is not None
 
 
-def test_a_site_02_code_registers_at_site_02(client, make):
+def test_a_site_02_nurse_registers_site_02_codes_only(client, make):
     sign_in(client, make.staff(role="nurse", site_code="02"))
+    refused = post(client, "/patients/register?lang=en", _form(site="02", study_code="STEP-01-099"))
+    assert refused.status_code == 400 and "This code belongs to site 01" in html(refused)
     response = post(client, "/patients/register", _form(site="02", study_code="STEP-02-099"))
     assert response.status_code == 302 and _registered("STEP-02-099").site.code == "02"
 
