@@ -40,7 +40,8 @@ def study_today():
 @bp.context_processor
 def _helpers() -> dict:
     return {"may_change": may_change_patients(current_user), "resend_problem": resend_problem,
-            "resend_state": resend_state, "patient_time": patient_time, "window_open": window_open, "may_mark_not_done": lambda visit: not_done_refusal(visit) is None}
+            "resend_state": resend_state, "patient_time": patient_time, "window_open": window_open,
+            "may_mark_not_done": lambda visit: not_done_refusal(visit) is None}
 
 
 @bp.route("/")
