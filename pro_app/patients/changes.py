@@ -19,7 +19,7 @@ from ..messaging.labels import patient_time
 from .labels import PATIENT_STATUS, visit_label
 from .resend import resend_link
 from .routes import bp, prepare_details_form, study_today
-from .services import PatientError, check_details, date_warnings, normalise_code
+from .services import PatientError, check_details, check_plausible_dates, date_warnings, normalise_code
 from .status import end_follow_up, resume_follow_up
 
 
@@ -37,6 +37,9 @@ def correct(patient_id: int):
             check_version(form.version.data, patient.version)
             try:
                 check_details(details, protocol)
+                if (details.inclusion_date, details.radiotherapy_date) != (patient.inclusion_date,
+                                                                         patient.radiotherapy_date):
+                    check_plausible_dates(details, protocol, study_today())  # a corrected date is typed now
                 warnings = date_warnings(details)
                 if not warnings or form.confirm_warnings.data:
                     changed = correct_patient(patient, details, form.reason.data, protocol)

@@ -95,6 +95,20 @@ def test_a_correction_cannot_move_the_code_to_another_site_or_consent_without_ph
     assert _registered("STEP-01-050").sms_consent is False
 
 
+def test_a_corrected_date_meets_the_same_limits_but_old_dates_may_stay(client, nurse, make):
+    patient = make.patient(study_code="STEP-01-051", inclusion=TODAY - timedelta(days=400),
+                           radiotherapy=TODAY - timedelta(days=395))
+    form = {"study_code": "STEP-01-051", "language": "en", "timezone": "Europe/Paris", "sms_consent": "y",
+            "inclusion_date": patient.inclusion_date.isoformat(), "education_level": "", "phone": "",
+            "radiotherapy_date": patient.radiotherapy_date.isoformat(), "reason": "typo",
+            "version": str(patient.version)}
+    assert post(client, f"/patients/{patient.id}/correct", form).status_code == 302  # dates untouched
+    form["version"] = str(_registered("STEP-01-051").version)
+    response = post(client, f"/patients/{patient.id}/correct?lang=en", {**form, "inclusion_date": "1999-01-01"})
+    assert response.status_code == 400 and "more than 365 days ago" in html(response)
+    assert _registered("STEP-01-051").inclusion_date == TODAY - timedelta(days=400)
+
+
 def test_the_dashboard_lists_every_patient_who_cannot_be_reached(client, nurse, make):
     make.patient(study_code="STEP-01-061")
     make.patient(study_code="STEP-01-062", sms_consent=False)
