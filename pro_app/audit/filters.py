@@ -9,7 +9,7 @@ from sqlalchemy import Select
 
 from .. import query_args
 from ..extensions import db
-from ..patients.models import Patient
+from ..patients.models import Patient, normalise_code
 from ..query_args import BadArgument
 from ..staff.models import StaffUser
 from .models import AuditEntry
@@ -46,7 +46,8 @@ def parse_page(args) -> int:
 def _patient_id(code: str) -> int | None:
     if not code:
         return None
-    patient_id = db.session.scalar(db.select(Patient.id).filter_by(study_code=code))
+    patient_id = db.session.scalar(db.select(Patient.id).where(db.func.upper(Patient.study_code) ==
+                                                               normalise_code(code)))
     if patient_id is None:
         raise FilterError("patient", _("No patient has the study code %(code)s.", code=code))
     return patient_id

@@ -23,6 +23,7 @@ REASONS = {
     "visit_partial": _l("visit window closed"),
     "visit_not_done": _l("visit marked not done"),
     "visit_cancelled": _l("visit cancelled"),
+    "superseded": _l("replaced by a resend"),
 }
 
 

@@ -14,8 +14,10 @@ from ..extensions import db
 from .models import OutboundMessage
 
 # Cancel reasons that may stop applying (the patient opts in again, a phone number is added,
-# dates are corrected): a row cancelled for one of these can be planned again.
-REVIVABLE_REASONS = ("rescheduled", "opted_out", "no_phone", "no_consent")
+# dates are corrected, a status set in error is corrected back to active): a row cancelled for
+# one of these can be planned again.
+REVIVABLE_REASONS = ("rescheduled", "opted_out", "no_phone", "no_consent", "patient_withdrawn",
+                     "patient_deceased", "patient_lost")
 
 
 def audit_status(message_id: int, patient_id: int, old: str | None, new: str, reason: str | None = None) -> None:

@@ -16,7 +16,8 @@ from ..protocol import Protocol
 from ..schedule.services import recompute_future_visits, replan_patient_messages
 from ..staff.errors import N_
 from .models import Patient
-from .services import PatientError, check_details, check_study_code, normalise_phone
+from .services import (PatientError, check_details, check_reachable, check_site_of_code, check_study_code,
+                       normalise_phone)
 
 FIELDS = ("study_code", "language", "timezone", "inclusion_date", "radiotherapy_date", "surgery_date",
           "education_level", "sms_consent")
@@ -49,7 +50,9 @@ def correct_patient(patient: Patient, details: Details, reason: str, protocol: P
     """Apply the changed values; returns the names of the fields that changed."""
     reason = require_reason(reason)
     check_study_code(details.study_code, protocol, patient.id)
+    check_site_of_code(details.study_code, patient.site.code, protocol)
     check_details(details, protocol)
+    check_reachable(details.sms_consent, bool(details.phone) or patient.phone_ciphertext is not None)
     e164 = normalise_phone(details.phone) if details.phone else None
     changed = [name for name in FIELDS if getattr(patient, name) != getattr(details, name)]
     for name in changed:

@@ -23,7 +23,7 @@ class Dashboard:
     due_this_week: list[Visit]
     overdue: list[Administration]
     sms_problems: list[OutboundMessage]
-    opt_outs: list[Patient]
+    unreachable: list[tuple[Patient, str]]  # (patient, reason: "opted_out" | "no_consent" | "no_phone")
     visit_codes: tuple[str, ...]
 
 
@@ -37,9 +37,20 @@ def build_dashboard(user, today: date, visit_codes: tuple[str, ...], site_id: in
         overdue=sorted((a for v in visits for a in v.administrations if _overdue(a, today)),
                        key=lambda a: a.visit.target_date),
         sms_problems=_sms_problems(_patient_ids(user, site_id), today),
-        opt_outs=[p for p in active if p.sms_opted_out_at is not None or not p.sms_consent],
+        unreachable=[(p, reason) for p in active if (reason := unreachable_reason(p))],
         visit_codes=visit_codes,
     )
+
+
+def unreachable_reason(patient: Patient) -> str | None:
+    """Why an active patient gets no text message, or None when texts can reach them."""
+    if patient.sms_opted_out_at is not None:
+        return "opted_out"
+    if not patient.sms_consent:
+        return "no_consent"
+    if patient.phone_ciphertext is None:
+        return "no_phone"
+    return None
 
 
 def _patient_ids(user, site_id: int | None):

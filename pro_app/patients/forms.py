@@ -48,10 +48,20 @@ class StatusForm(FlaskForm):
     version = HiddenField()
     status = SelectField(_l("The patient leaves follow-up because of"), choices=options(zip(LEAVING_STATUSES, (
         _l("Withdrawal of consent"), _l("Death"), _l("Loss to follow-up")))))
-    reason = TextAreaField(_l("Details and date"), validators=[DataRequired(), Length(max=500)],
+    event_date = DateField(_l("Date of the event"), validators=[InputRequired()],
+                           description=_l("The day of the withdrawal, the death or the last contact, not today's "
+                                          "date unless it happened today."))
+    reason = TextAreaField(_l("Details"), validators=[DataRequired(), Length(max=500)],
                            description=_l("Kept in the audit trail."))
     confirm = BooleanField(_l("I understand that every planned text message and visit of this patient is "
                               "cancelled"), validators=[DataRequired()])
+
+
+class ResumeForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(_l("Why the status was set in error"), validators=[DataRequired(), Length(max=500)],
+                           description=_l("Kept in the audit trail. The visits and text messages cancelled by the "
+                                          "status change are planned again; windows that have passed are missed."))
 
 
 class NotDoneForm(FlaskForm):

@@ -11,6 +11,12 @@ from ..study.models import Site
 
 STATUSES = ("active", "withdrawn", "deceased", "lost")
 LANGUAGES = ("fr", "en")
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
+
+
+def normalise_code(text: str) -> str:
+    """A study code as stored: no spaces, upper case, every dash a hyphen ("step - 01-099" -> "STEP-01-099")."""
+    return "".join(text.split()).translate(DASHES).upper()
 
 
 class Patient(db.Model):
@@ -37,6 +43,9 @@ class Patient(db.Model):
     education_level: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="active")
     status_changed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The day the withdrawal, death or loss happened, as entered by staff (None while active,
+    # and for patients who left follow-up before it was recorded).
+    status_event_date: Mapped[date | None] = mapped_column(nullable=True)
     sms_consent: Mapped[bool] = mapped_column(nullable=False, default=True)
     sms_opted_out_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # When the patient's choice about texts was last stated (an opt-out, an opt-in, or a keyword

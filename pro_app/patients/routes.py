@@ -14,9 +14,10 @@ from flask_login import current_user
 
 from .. import query_args
 from ..extensions import db
+from ..messaging.labels import patient_time
 from ..schedule.transitions import not_done_refusal
-from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, require_patient_access,
-                            require_patient_by_code, visible_sites)
+from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, patient_by_code,
+                            require_patient_access, visible_sites)
 from ..staff.auth import roles_required
 from ..staff.errors import show_on_form
 from ..staff.forms import options
@@ -24,8 +25,8 @@ from ..study.services import current_protocol
 from .dashboard import build_dashboard
 from .forms import NOT_RECORDED, DetailsForm, RegistrationForm
 from .labels import register_filters
-from .resend import resend_problem, window_open
-from .services import PatientError, Registration, check_registration, date_warnings, register_patient
+from .resend import resend_problem, resend_state, window_open
+from .services import PatientError, Registration, check_new_patient, date_warnings, normalise_code, register_patient
 
 bp = Blueprint("patients", __name__, template_folder="templates", url_prefix="/patients")
 bp.record_once(lambda state: register_filters(state.app))
@@ -39,7 +40,8 @@ def study_today():
 @bp.context_processor
 def _helpers() -> dict:
     return {"may_change": may_change_patients(current_user), "resend_problem": resend_problem,
-            "window_open": window_open, "may_mark_not_done": lambda visit: not_done_refusal(visit) is None}
+            "resend_state": resend_state, "patient_time": patient_time, "window_open": window_open,
+            "may_mark_not_done": lambda visit: not_done_refusal(visit) is None}
 
 
 @bp.route("/")
@@ -51,15 +53,27 @@ def dashboard():
         site = next((s for s in sites if s.code == code), None)
         if site is None:  # another site's code answers like an unknown one
             abort(404, _("No site with the code %(code)s.", code=code))
+    return _dashboard_page(sites, site)
+
+
+def _dashboard_page(sites, site=None, missed_code: str | None = None, status: int = 200):
     board = build_dashboard(current_user, study_today(), current_protocol().visit_codes, site.id if site else None)
-    return render_template("patients/dashboard.html", board=board, sites=sites, site=site, today=study_today())
+    return render_template("patients/dashboard.html", board=board, sites=sites, site=site, today=study_today(),
+                           missed_code=missed_code), status
 
 
 @bp.route("/find")
 @roles_required(*READ_PATIENTS)
 def find():
-    """Open a patient by study code, typed in the dashboard's search form."""
-    patient = require_patient_by_code(query_args.text(request.args, "study_code"))
+    """Open a patient by study code, typed in the dashboard's search form (any case, spaces ignored).
+
+    A code of no patient the user may see answers 404 with the dashboard and a message saying so
+    (another site's patient answers like an unknown code).
+    """
+    typed = query_args.text(request.args, "study_code")
+    patient = patient_by_code(typed)
+    if patient is None:
+        return _dashboard_page(visible_sites(current_user), missed_code=typed, status=404)
     return redirect(url_for("patients.detail", patient_id=patient.id))
 
 
@@ -88,7 +102,7 @@ def register():
     if form.validate_on_submit():
         data = _registration(form, next(s for s in sites if s.code == form.site.data))
         try:
-            check_registration(data, protocol)
+            check_new_patient(data, protocol, study_today())
             warnings = date_warnings(data)
             if not warnings or form.confirm_warnings.data:
                 patient = register_patient(data, protocol)
@@ -103,7 +117,7 @@ def register():
 
 def _registration(form: RegistrationForm, site) -> Registration:
     return Registration(
-        study_code=form.study_code.data.strip().upper(), site=site, language=form.language.data,
+        study_code=normalise_code(form.study_code.data), site=site, language=form.language.data,
         phone=(form.phone.data or "").strip() or None, inclusion_date=form.inclusion_date.data,
         radiotherapy_date=form.radiotherapy_date.data, surgery_date=form.surgery_date.data,
         education_level=form.education_level.data if form.education_level.data != NOT_RECORDED else None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -18,7 +18,7 @@ from ..schedule.services import create_visits
 from ..schedule.transitions import refresh_visit_status
 from ..staff.errors import N_, FieldError
 from ..study.models import Site
-from .models import LANGUAGES, Patient
+from .models import LANGUAGES, Patient, normalise_code  # noqa: F401  (normalise_code: re-exported)
 
 # STEP: surgery within 3 days of the end of radiotherapy; a longer delay is a protocol deviation.
 SURGERY_MAX_DAYS_AFTER_RADIOTHERAPY = 3
@@ -60,7 +60,7 @@ def check_study_code(study_code: str, protocol: Protocol, patient_id: int | None
     if not re.fullmatch(protocol.study_code_pattern, study_code):
         raise PatientError("study_code", N_("This does not match the study's code format (for example %(example)s)."),
                            example=protocol.study_code_example)
-    existing = db.session.scalar(db.select(Patient.id).filter_by(study_code=study_code))
+    existing = db.session.scalar(db.select(Patient.id).where(db.func.upper(Patient.study_code) == study_code))
     if existing is not None and existing != patient_id:
         raise PatientError("study_code", N_("A patient with this study code is already registered."))
 
@@ -95,8 +95,55 @@ def date_warnings(data) -> list[FieldError]:
     return warnings
 
 
+def check_site_of_code(study_code: str, site_code: str, protocol: Protocol) -> None:
+    """The code's site part (the pattern's group named "site") must be the patient's site."""
+    code_site = protocol.site_of_code(study_code)
+    if code_site is not None and code_site != site_code:
+        raise PatientError("study_code", N_("This code belongs to site %(code_site)s, but the patient is registered "
+                                            "at site %(site)s. Check the code or the site."),
+                           code_site=code_site, site=site_code)
+
+
+def check_reachable(sms_consent: bool, has_phone: bool) -> None:
+    """Consent to text messages needs a mobile number: otherwise the patient silently gets nothing."""
+    if sms_consent and not has_phone:
+        raise PatientError("phone", N_("The patient agrees to text messages: enter a mobile number, or untick "
+                                       "the agreement if there is none."))
+
+
+def check_plausible_dates(data, protocol: Protocol, today: date) -> None:
+    """Dates typed at registration, checked against the protocol's limits (``today`` in the study's zone)."""
+    limits = protocol.registration
+    latest = today + timedelta(days=limits.inclusion_max_days_ahead)
+    if data.inclusion_date > latest:
+        raise PatientError("inclusion_date", N_("The inclusion date is in the future; it can be %(latest)s at the "
+                                                "latest."), latest=latest.isoformat())
+    earliest = today - timedelta(days=limits.inclusion_max_days_ago)
+    if data.inclusion_date < earliest:
+        raise PatientError("inclusion_date", N_("The inclusion date is more than %(days)d days ago (before "
+                                                "%(earliest)s); check the year."),
+                           days=limits.inclusion_max_days_ago, earliest=earliest.isoformat())
+    gap = (data.radiotherapy_date - data.inclusion_date).days
+    if gap > limits.radiotherapy_max_days_after_inclusion:
+        raise PatientError("radiotherapy_date", N_("The first radiotherapy is %(days)d days after inclusion; the "
+                                                   "protocol allows at most %(limit)d. Check the dates."),
+                           days=gap, limit=limits.radiotherapy_max_days_after_inclusion)
+
+
+def check_new_patient(data: Registration, protocol: Protocol, today: date) -> None:
+    """The rules for a patient entered by staff now, on top of :func:`check_registration`.
+
+    The demo seed and the test factories register patients of the past through `register_patient`,
+    so the checks against today live here, for the registration form.
+    """
+    check_registration(data, protocol)
+    check_plausible_dates(data, protocol, today)
+    check_reachable(data.sms_consent, bool(data.phone))
+
+
 def check_registration(data: Registration, protocol: Protocol) -> None:
     check_study_code(data.study_code, protocol)
+    check_site_of_code(data.study_code, data.site.code, protocol)
     check_details(data, protocol)
     if data.phone:
         normalise_phone(data.phone)

@@ -10,7 +10,7 @@ import yaml
 
 from ..scoring.mmse_attention import ATTENTION_RULES
 from .model import (ANCHORS, COMPLETED_BY, INSTRUMENTS, WEEKDAYS, InstrumentAtVisit, MmseRules,
-                    Protocol, QlqRules, ReminderPolicy, VisitRule)
+                    Protocol, QlqRules, RegistrationLimits, ReminderPolicy, VisitRule)
 
 
 class ProtocolError(ValueError):
@@ -49,7 +49,20 @@ def _build(data: dict, sha256: str) -> Protocol:
         sites=tuple((str(s["code"]), s["name"]) for s in data["sites"]),
         visits=visits, reminders=_reminders(data["reminders"]),
         qlq_c30=_qlq(data["scoring"]["qlq_c30"]), mmse=_mmse(data["scoring"]["mmse"]), sha256=sha256,
+        registration=_registration(data.get("registration") or {}),
     )
+
+
+def _registration(r: dict) -> RegistrationLimits:
+    _require(isinstance(r, dict), "registration: expected a mapping")
+    unknown = set(r) - set(RegistrationLimits.__dataclass_fields__)
+    _require(not unknown, f"registration: unknown setting(s) {', '.join(sorted(unknown))}")
+    values = {}
+    for name, value in r.items():
+        _require(isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+                 f"registration.{name}: a whole number of days, 0 or more (got {value!r})")
+        values[name] = value
+    return RegistrationLimits(**values)
 
 
 def _visit(v: dict) -> VisitRule:
@@ -87,7 +100,14 @@ def _reminders(r: dict) -> ReminderPolicy:
         messages_per_second=float(r.get("messages_per_second", 5)),
         validity_period_minutes=int(r.get("validity_period_minutes", 240)),
         lease_seconds=int(r.get("lease_seconds", 120)),
+        resend_min_interval_minutes=_minutes(r.get("resend_min_interval_minutes", 15)),
     )
+
+
+def _minutes(value) -> int:
+    _require(isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 60,
+             f"reminders.resend_min_interval_minutes: a whole number of minutes from 0 to 1440 (got {value!r})")
+    return value
 
 
 def _qlq(q: dict) -> QlqRules:

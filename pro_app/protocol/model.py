@@ -1,6 +1,7 @@
 """Frozen dataclasses describing a study protocol; no I/O here."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 
@@ -40,6 +41,16 @@ class ReminderPolicy:
     messages_per_second: float
     validity_period_minutes: int
     lease_seconds: int
+    resend_min_interval_minutes: int = 15  # a nurse's resend is refused this soon after the last text
+
+
+@dataclass(frozen=True)
+class RegistrationLimits:
+    """Plausible dates at registration, in days (see the `registration` section of the protocol)."""
+
+    inclusion_max_days_ahead: int = 0
+    inclusion_max_days_ago: int = 365
+    radiotherapy_max_days_after_inclusion: int = 90
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class Protocol:
     qlq_c30: QlqRules
     mmse: MmseRules
     sha256: str
+    registration: RegistrationLimits = RegistrationLimits()
 
     def visit(self, code: str) -> VisitRule:
         return next(v for v in self.visits if v.code == code)
@@ -83,6 +95,13 @@ class Protocol:
     @property
     def visit_codes(self) -> tuple[str, ...]:
         return tuple(v.code for v in self.visits)
+
+    def site_of_code(self, study_code: str) -> str | None:
+        """The site part of a well-formed study code (the pattern's group named "site"), else None."""
+        match = re.fullmatch(self.study_code_pattern, study_code)
+        if match is None or "site" not in match.re.groupindex:
+            return None
+        return match.group("site")
 
     @property
     def education_levels(self) -> tuple[str, ...]:

@@ -138,6 +138,19 @@ def cancel_patient_visits(patient, reason: str, now: datetime | None = None) -> 
     return changed
 
 
+def restore_patient_visits(patient, reason: str, today: date, now: datetime | None = None) -> int:
+    """A status set in error is corrected: visits cancelled for ``reason`` take the status their
+    dates give (open, upcoming, or missed when the window passed meanwhile)."""
+    now = now or utcnow()
+    restored = 0
+    for visit in patient.visits:
+        if visit.status == "cancelled" and visit.status_reason == reason:
+            visit.status_reason = None
+            restored += _set_status(visit, status_on(visit, today), now=now, reason="follow_up_resumed")
+    db.session.flush()
+    return restored
+
+
 def _set_status(visit: Visit, new: str, *, now: datetime, reason: str | None = None) -> bool:
     old = visit.status
     if old == new:

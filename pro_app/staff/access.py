@@ -16,7 +16,7 @@ from flask import abort
 from flask_login import current_user
 
 from ..extensions import db
-from ..patients.models import Patient
+from ..patients.models import Patient, normalise_code
 from ..questionnaires.models import Administration
 from ..schedule.models import Visit
 from ..study.models import Site
@@ -61,9 +61,17 @@ def require_patient_access(patient_id: int, user=None) -> Patient:
     return patient
 
 
+def patient_by_code(study_code: str, user=None) -> Patient | None:
+    """The patient of that code (any case, spaces and dash forms) when the user may see it, else None."""
+    code = normalise_code(study_code)
+    if not code:
+        return None
+    return db.session.scalar(patients_visible_to(user or current_user)
+                             .where(db.func.upper(Patient.study_code) == code))
+
+
 def require_patient_by_code(study_code: str, user=None) -> Patient:
-    user = user or current_user
-    patient = db.session.scalar(patients_visible_to(user).where(Patient.study_code == study_code.strip()))
+    patient = patient_by_code(study_code, user)
     if patient is None:
         abort(404)
     return patient

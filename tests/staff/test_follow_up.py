@@ -25,7 +25,8 @@ def test_leaving_follow_up_cancels_every_planned_message_and_visit(client, nurse
     db.session.commit()
     assert any(m.status == "pending" for m in _messages(patient))
     response = post(client, f"/patients/{patient.id}/status", {
-        "status": status, "reason": "Letter of 3 May", "confirm": "y", "version": str(patient.version)})
+        "status": status, "reason": "Letter of 3 May", "confirm": "y", "version": str(patient.version),
+        "event_date": patient.inclusion_date.isoformat()})
     assert response.status_code == 302
     patient = fresh(patient)
     assert patient.status == status and patient.status_changed_at is not None
@@ -62,7 +63,7 @@ def test_the_dashboard_lists_due_overdue_sms_problems_and_opt_outs(client, nurse
     assert "STEP-01-101" in due_section and "STEP-01-102" in overdue_section
     assert "STEP-01-101" in sms_section and "30006" in sms_section
     assert "STEP-01-103" in optout_section and "STEP-01-101" not in optout_section
-    assert "Resend the link" in overdue_section and "Complete on the clinic tablet" in overdue_section
+    assert "Send the link now" in overdue_section and "Complete on the clinic tablet" in overdue_section
     assert page.count("Window open") >= 3  # every patient's baseline in the visit grid
 
 
@@ -76,8 +77,8 @@ def test_one_tap_resends_a_fresh_link_and_the_old_one_stops_working(client, nurs
     manual = [m for m in _messages(patient) if m.kind.startswith("manual_")]
     assert [(m.kind, m.status) for m in manual] == [("manual_1", "pending")]
     assert lookup(old_token).state == "revoked"
-    post(client, f"/patients/administrations/{qlq.id}/resend")
-    assert sorted(m.kind for m in _messages(patient) if m.kind.startswith("manual_")) == ["manual_1", "manual_2"]
+    assert post(client, f"/patients/administrations/{qlq.id}/resend").status_code == 409  # too soon: no stacking
+    assert sorted(m.kind for m in _messages(patient) if m.kind.startswith("manual_")) == ["manual_1"]
 
 
 def test_a_link_cannot_be_resent_to_a_patient_without_a_mobile(client, nurse, make):
