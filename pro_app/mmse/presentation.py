@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..extensions import db
 from ..instruments.mmse import NO_ANSWER, NotAdministrable
@@ -50,6 +51,13 @@ def item_display(value: object) -> str:
     if value == NO_ANSWER:
         return _("No answer")
     return str(value)
+
+
+def progress_text(progress: tuple[int, int]) -> str:
+    """A section's counter: how many of its items are recorded (not a score)."""
+    recorded, total = progress
+    return ngettext("%(recorded)d of %(total)d item recorded", "%(recorded)d of %(total)d items recorded", total,
+                    recorded=recorded, total=total)
 
 
 def next_section(code: str) -> str | None:

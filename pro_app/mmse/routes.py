@@ -14,10 +14,11 @@ from ..staff.editing import EditConflict, check_version
 from ..staff.errors import show_on_form
 from ..study.services import current_protocol
 from .forms import SectionForm, StartForm
+from .history import corrections
 from .labels import (ATTENTION_RULE_LABELS, NA_REASON_LABELS, REGISTRATION_TRIALS_LABEL, SCORE_LABELS, SECTION_LABELS,
                      SIGNATURE_MEANING)
 from .parsing import form_values, parse_section
-from .presentation import item_display, next_section, record_context
+from .presentation import item_display, next_section, progress_text, record_context
 from .record import SECTION_CODES, SECTIONS_BY_CODE, load_items, section_items
 from .services import MmseError, save_section, start_mmse, start_problem
 
@@ -26,7 +27,7 @@ bp = Blueprint("mmse", __name__, template_folder="templates", url_prefix="/mmse"
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"item_display": item_display, "na_reasons": [(r, NA_REASON_LABELS[r]) for r in NOT_ADMINISTRABLE_REASONS],
+    return {"item_display": item_display, "progress_text": progress_text, "na_reasons": [(r, NA_REASON_LABELS[r]) for r in NOT_ADMINISTRABLE_REASONS],
             "section_labels": SECTION_LABELS, "score_labels": SCORE_LABELS, "rule_labels": ATTENTION_RULE_LABELS,
             "trials_label": REGISTRATION_TRIALS_LABEL, "may_change": may_change_patients(current_user),
             "section_items": section_items, "meaning": SIGNATURE_MEANING}
@@ -41,8 +42,13 @@ def mmse_or_404(administration_id: int):
 def overview(administration_id: int):
     administration = mmse_or_404(administration_id)
     form = StartForm(version=administration.version, language=administration.visit.patient.language)
-    return render_template("mmse/overview.html", start_form=form, start_problem=start_problem(administration),
-                           **record_context(administration))
+    return _overview(administration, form)
+
+
+def _overview(administration, start_form: StartForm, status: int = 200):
+    history = corrections(administration) if administration.status == "locked" else []
+    return render_template("mmse/overview.html", start_form=start_form, start_problem=start_problem(administration),
+                           corrections=history, **record_context(administration)), status
 
 
 @bp.route("/<int:administration_id>/start", methods=["POST"])
@@ -64,8 +70,7 @@ def start(administration_id: int):
             abort(409)
         except MmseError as error:
             show_on_form(form, error)
-    return render_template("mmse/overview.html", start_form=form, start_problem=start_problem(administration),
-                           **record_context(administration)), 400
+    return _overview(administration, form, 400)
 
 
 @bp.route("/<int:administration_id>/section/<section>", methods=["GET", "POST"])

@@ -38,25 +38,36 @@ class SignatureRefused(MmseError):
 SIGNATURE_REFUSED = N_("E-mail or password not recognised, or the account is temporarily locked.")
 
 
-def start_problem(administration: Administration) -> str | None:
-    """Why this MMSE cannot be started (an English msgid), or None."""
+def start_problem(administration: Administration, now=None) -> str | None:
+    """Why this MMSE cannot be started now (an English msgid), or None.
+
+    The one rule: the start view refuses with it, and the patient pages offer "Start the MMSE"
+    only when it returns None. An MMSE is started within its visit's window (the patient's
+    local dates), for a patient still followed, once.
+    """
     visit = administration.visit
+    if administration.status != "created":
+        return N_("This MMSE has already been started.")
     if visit.patient.status != "active":
         return N_("This patient is no longer followed.")
     if visit.status in CLOSED_VISITS:
         return N_("This visit was closed by the site.")
-    if local_time(utcnow(), visit.patient.timezone).date() < visit.window_opens:
+    today = local_time(now or utcnow(), visit.patient.timezone).date()
+    if today < visit.window_opens:
         return N_("This visit's window is not open yet.")
+    if today > visit.window_closes:  # the visit is (or is about to be marked) missed or partial
+        return N_("This visit's window has closed.")
     return None
 
 
 def start_mmse(administration: Administration, examiner, language: str, *, glasses: bool, hearing_aid: bool,
-               protocol) -> None:
-    problem = start_problem(administration)
+               protocol, now=None) -> None:
+    """Start the MMSE at ``now`` (default: this moment), if `start_problem` allows it then."""
+    now = now or utcnow()
+    problem = start_problem(administration, now)
     if problem:
         raise MmseError("language", problem)
     pack = _attach_pack(administration, language)
-    now = utcnow()
     administration.status, administration.started_at, administration.last_saved_at = "in_progress", now, now
     administration.administered_by_id = examiner.id
     administration.details = {

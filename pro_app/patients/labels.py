@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -73,15 +69,6 @@ def education_label(code: str | None) -> str:
     return _label(EDUCATION, code) if code else _("Not recorded")
 
 
-def study_time(moment_utc: datetime | None) -> str:
-    """A stored naive-UTC moment as the study's local date and time."""
-    if moment_utc is None:
-        return "—"
-    zone = ZoneInfo(current_app.extensions["pro_app.settings"].study_timezone)
-    local = moment_utc.replace(tzinfo=timezone.utc).astimezone(zone)
-    return format_datetime(local.replace(tzinfo=None), "short", rebase=False)
-
-
 def register_filters(app) -> None:
     app.jinja_env.globals.update(
         patient_status_label=lambda code: _label(PATIENT_STATUS, code),
@@ -92,5 +79,4 @@ def register_filters(app) -> None:
         message_status_label=lambda code: _label(MESSAGE_STATUS, code),
         language_label=lambda code: _label(LANGUAGE, code),
         visit_label=visit_label, message_kind_label=message_kind_label, education_label=education_label,
-        study_time=study_time,
     )

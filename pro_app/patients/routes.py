@@ -15,6 +15,7 @@ from flask_login import current_user
 from .. import query_args
 from ..extensions import db
 from ..messaging.labels import patient_time
+from ..mmse.services import start_problem as mmse_start_problem
 from ..schedule.transitions import not_done_refusal
 from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, patient_by_code,
                             require_patient_access, visible_sites)
@@ -41,7 +42,8 @@ def study_today():
 def _helpers() -> dict:
     return {"may_change": may_change_patients(current_user), "resend_problem": resend_problem,
             "resend_state": resend_state, "patient_time": patient_time, "window_open": window_open,
-            "may_mark_not_done": lambda visit: not_done_refusal(visit) is None}
+            "may_mark_not_done": lambda visit: not_done_refusal(visit) is None,
+            "mmse_start_problem": mmse_start_problem}
 
 
 @bp.route("/")

@@ -1,5 +1,5 @@
 """Stored MMSE scores, the attention rule kept with the record, norms and decline from baseline."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -20,7 +20,8 @@ class Form(dict):
 
 def administer(administration, nurse, protocol, *, zeros: int = 0, attention: dict | None = None) -> None:
     """Start, record every section (the first ``zeros`` binary items scored 0), and sign."""
-    start_mmse(administration, nurse, "fr", glasses=False, hearing_aid=False, protocol=protocol)
+    in_window = datetime.combine(administration.visit.window_opens, time(10))  # past windows are closed now
+    start_mmse(administration, nurse, "fr", glasses=False, hearing_aid=False, protocol=protocol, now=in_window)
     remaining = zeros
     for section in SECTIONS:
         data = dict(section_data(section.code))
