@@ -97,3 +97,80 @@ def test_a_nurse_registers_a_patient_administers_and_signs_an_mmse(tablet_page, 
     assert response.status == 404
     _accessible(page)
     assert "STEP-02-077" not in page.content()
+
+
+WORDS = {
+    "fr": {"start": "Commencer le MMSE", "not_open": "La fenêtre de cette visite n’est pas encore ouverte.",
+           "none_recorded": "0 sur 5 éléments renseignés", "all_recorded": "3 sur 3 éléments renseignés",
+           "history": "Corrections après la signature", "corrected": "corrigé ensuite (1 correction",
+           "before": "Correct (1)", "after": "Incorrect (0)"},
+    "en": {"start": "Start the MMSE", "not_open": "This visit's window is not open yet.",
+           "none_recorded": "0 of 5 items recorded", "all_recorded": "3 of 3 items recorded",
+           "history": "Corrections after signature", "corrected": "corrected afterwards (1 correction",
+           "before": "Correct (1)", "after": "Incorrect (0)"},
+}
+
+
+def _study_zone_now() -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo("Europe/Paris")).strftime("%Z")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_nurse_is_offered_only_the_mmse_she_can_start_and_reads_its_corrections(tablet_page, make, lang):
+    import re
+
+    from tests.staff.web import visit_of
+    page, words = tablet_page, WORDS[lang]
+    nurse = make.staff(role="nurse", site_code="01", name="Nadia Nurse")
+    today_patient = make.patient(study_code="STEP-01-081", education_level="secondary_or_higher")
+    later_patient = make.patient(study_code="STEP-01-082")
+    later = visit_of(later_patient)
+    later.window_opens, later.window_closes = date.today() + timedelta(days=3), date.today() + timedelta(days=9)
+    later.status = "upcoming"
+    db.session.commit()
+    now_mmse, later_mmse = visit_of(today_patient).administration("mmse"), later.administration("mmse")
+    _sign_in(page, nurse, lang)
+
+    page.goto("/patients/")
+    _accessible(page)
+    due = page.locator("table[aria-labelledby=due]")
+    assert due.locator(f"a[href='/mmse/{now_mmse.id}']").inner_text().strip() == words["start"]
+    assert due.locator(f"a[href='/mmse/{later_mmse.id}']").count() == 0
+    assert words["not_open"] in due.inner_text()
+
+    due.locator(f"a[href='/mmse/{now_mmse.id}']").click()
+    page.click("main form[action$='/start'] button[type=submit]")
+    page.wait_for_url("**/section/orientation_time")
+    steps = page.locator("nav.mmse-steps")
+    assert words["none_recorded"] in steps.inner_text()
+    _accessible(page)
+    for section in SECTIONS:
+        page.wait_for_url(f"**/section/{section.code}")
+        _record_section(page, section)
+        page.click("button[name=go][value=next]")
+    page.wait_for_url("**/mmse/*")
+    page.click("a[href$='/sign']")
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/mmse/{now_mmse.id}")
+    assert words["all_recorded"] in page.locator("#recorded-recall").inner_text()
+
+    page.click(f"a[href='/mmse/{now_mmse.id}/section/recall/correct']")
+    page.check("input[name=recall_1][value='0']")
+    page.fill("#reason", "Transcription error")
+    page.click("button[name=go][value=overview]")
+    page.wait_for_url(f"**/mmse/{now_mmse.id}")
+    _accessible(page)
+    screenshot(page, f"staff-mmse-corrected-{lang}")
+    history = page.locator("section.corrections").inner_text()
+    assert words["history"] in history and "Nadia Nurse" in history and "Transcription error" in history
+    assert words["before"] in history and words["after"] in history
+    signature = page.locator("section.signature").inner_text()
+    assert words["corrected"] in signature
+    facts = page.locator("main").inner_text()
+    zone = _study_zone_now()
+    assert "UTC" not in facts
+    times = re.findall(r"\d{1,2}:\d{2}(?:\s?[AP]M)? ([A-Z]{3,4})\b", facts)
+    assert len(times) == 3 and set(times) == {zone}  # started, signed, corrected
