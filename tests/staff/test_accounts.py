@@ -105,3 +105,17 @@ def test_flask_staff_create_still_works(runner, make):
     bad = runner.invoke(args=["staff", "create", "--email", "cli2@example.org", "--name", "No Site",
                               "--role", "nurse", "--password", "long-enough-pw"])
     assert bad.exit_code != 0 and "site" in bad.output
+
+
+@pytest.mark.parametrize("lang, signed_in, locked", [
+    ("en", "Dec 6, 2026, 9:05\u202fAM CET", "Locked until Dec 6, 2099, 10:30\u202fAM CET"),
+    ("fr", "6 déc. 2026, 09:05 CET", "Verrouillé jusqu’au 6 déc. 2099, 10:30 CET"),
+])
+def test_account_times_are_in_the_study_zone_and_name_it(client, admin, make, lang, signed_in, locked):
+    from datetime import datetime
+    nurse = make.staff(role="nurse", site_code="01")
+    nurse.last_login_at = datetime(2026, 12, 6, 8, 5)  # UTC; Paris is UTC+1 in December
+    nurse.locked_until = datetime(2099, 12, 6, 9, 30)
+    db.session.commit()
+    page = html(client.get(f"/staff/accounts/?lang={lang}"))
+    assert signed_in in page and locked in page and "UTC" not in page
