@@ -27,7 +27,8 @@ bp = Blueprint("mmse", __name__, template_folder="templates", url_prefix="/mmse"
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"item_display": item_display, "progress_text": progress_text, "na_reasons": [(r, NA_REASON_LABELS[r]) for r in NOT_ADMINISTRABLE_REASONS],
+    return {"item_display": item_display, "progress_text": progress_text,
+            "na_reasons": [(r, NA_REASON_LABELS[r]) for r in NOT_ADMINISTRABLE_REASONS],
             "section_labels": SECTION_LABELS, "score_labels": SCORE_LABELS, "rule_labels": ATTENTION_RULE_LABELS,
             "trials_label": REGISTRATION_TRIALS_LABEL, "may_change": may_change_patients(current_user),
             "section_items": section_items, "meaning": SIGNATURE_MEANING}

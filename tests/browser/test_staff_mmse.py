@@ -1,6 +1,9 @@
 """A research nurse on a clinic tablet (1024x768), in French and in English: signs in, registers a
-patient, administers and signs an MMSE, and is refused a patient of another site."""
-from datetime import date, timedelta
+patient, administers and signs an MMSE, and is refused a patient of another site; is offered only
+the MMSE she can start, reads what the section counters count, and the corrections after signature."""
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -8,6 +11,7 @@ from pro_app.extensions import db
 from pro_app.instruments.mmse import SECTIONS
 from pro_app.patients.models import Patient
 from tests.browser.conftest import axe_violations, screenshot, sign_in_staff
+from tests.staff.web import visit_of
 from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -112,16 +116,11 @@ WORDS = {
 
 
 def _study_zone_now() -> str:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
     return datetime.now(ZoneInfo("Europe/Paris")).strftime("%Z")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_nurse_is_offered_only_the_mmse_she_can_start_and_reads_its_corrections(tablet_page, make, lang):
-    import re
-
-    from tests.staff.web import visit_of
     page, words = tablet_page, WORDS[lang]
     nurse = make.staff(role="nurse", site_code="01", name="Nadia Nurse")
     today_patient = make.patient(study_code="STEP-01-081", education_level="secondary_or_higher")

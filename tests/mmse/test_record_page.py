@@ -9,7 +9,7 @@ import pytest
 from pro_app.db import utcnow
 from pro_app.extensions import db
 from tests.mmse.helpers import fill, save, section_data, sign, start
-from tests.staff.web import fresh, html, post, visit_of
+from tests.staff.web import fresh, html, post, sign_in, visit_of
 from tests.support.factories import PASSWORD
 
 TODAY = date.today()
@@ -86,7 +86,6 @@ def _signed_and_corrected(client, make, mmse):
     fill(client, mmse)
     assert sign(client, mmse, PASSWORD).status_code == 303
     investigator = make.staff(role="investigator", site_code="01", name="Ines Investigator")
-    from tests.staff.web import sign_in
     sign_in(client, investigator)
     version = fresh(mmse).version
     data = {**section_data("recall"), "recall_1": "0", "recall_2": "na", "recall_2__reason": "hearing",

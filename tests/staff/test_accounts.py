@@ -1,5 +1,5 @@
 """The administrator's account page: create, change role and site, deactivate, unlock; all audited."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -112,7 +112,6 @@ def test_flask_staff_create_still_works(runner, make):
     ("fr", "6 déc. 2026, 09:05 CET", "Verrouillé jusqu’au 6 déc. 2099, 10:30 CET"),
 ])
 def test_account_times_are_in_the_study_zone_and_name_it(client, admin, make, lang, signed_in, locked):
-    from datetime import datetime
     nurse = make.staff(role="nurse", site_code="01")
     nurse.last_login_at = datetime(2026, 12, 6, 8, 5)  # UTC; Paris is UTC+1 in December
     nurse.locked_until = datetime(2099, 12, 6, 9, 30)
