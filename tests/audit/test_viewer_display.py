@@ -3,6 +3,7 @@ import html as html_lib
 import re
 
 import pytest
+from sqlalchemy import event
 
 from pro_app.audit.services import Actor, record
 from pro_app.extensions import db
@@ -71,3 +72,36 @@ def test_old_free_text_reasons_and_unknown_codes_stay_readable(client, make):
     page = _text(client.get("/audit/?lang=fr"))
     assert "retired_action" in page and "retired_kind n° 7" in page
     assert "colour : a, b → x : 1, 2" in page and "some old English sentence" in page
+
+
+def _selects_while(client, url: str) -> tuple[int, str]:
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = _text(client.get(url))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return sum(s.lstrip().upper().startswith("SELECT") for s in statements), page
+
+
+def test_record_names_are_loaded_in_bulk_not_per_row(client, make):
+    sign_in(client, make.staff(role="data_manager", site_code=None))
+    patients = [make.patient(study_code=f"STEP-01-{n:03d}") for n in range(1, 21)]
+    for patient in patients[:2]:
+        record("start", "administration", visit_of(patient).administration("mmse").id, patient_id=patient.id)
+        record("visit_timing", "visit", visit_of(patient).id, field="timing_flag", new="late", patient_id=patient.id)
+    db.session.commit()
+    client.get("/audit/?lang=en")  # the first request of a session loads a few things once
+    few, _ = _selects_while(client, "/audit/?lang=en")
+    for patient in patients[2:]:
+        record("start", "administration", visit_of(patient).administration("mmse").id, patient_id=patient.id)
+        record("visit_timing", "visit", visit_of(patient).id, field="timing_flag", new="late", patient_id=patient.id)
+    db.session.commit()
+    many, page = _selects_while(client, "/audit/?lang=en")
+    assert "Questionnaire: STEP-01-020 · Baseline · MMSE" in page and "Visit: STEP-01-020 · Baseline" in page
+    assert many <= few  # one query per kind of record (at most), whatever the number of rows
