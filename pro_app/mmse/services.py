@@ -6,6 +6,7 @@ nurses saving the same MMSE the second always gets a conflict instead of overwri
 """
 from __future__ import annotations
 
+from flask import has_request_context
 from flask_babel import get_locale
 
 from ..audit.services import record
@@ -107,7 +108,8 @@ def save_section(administration: Administration, section: str, items: dict, post
 
 
 def _signing_language() -> str | None:
-    locale = get_locale()
+    """The language of the page the signer read the statement on; none when signed outside a request."""
+    locale = get_locale() if has_request_context() else None
     return locale.language if locale else None
 
 
