@@ -12,6 +12,7 @@ from .csv_export import csv_lines
 from .filters import AuditFilter, FilterError, filtered, parse_filter, parse_page, staff_choices
 from .labels import Labels
 from .models import AuditEntry
+from .presentation import action_label, change_view, reason_text
 from .services import record
 
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/audit")
@@ -60,4 +61,5 @@ def _page(pagination, labels, error: FilterError | None):
     filters = {k: request.args.get(k, "").strip() for k in ("patient", "user", "since", "until")}
     query = {k: v for k, v in filters.items() if v}
     return render_template("audit/index.html", pagination=pagination, labels=labels, error=error,
-                           filters=filters, query=query, staff=staff_choices())
+                           filters=filters, query=query, staff=staff_choices(),
+                           action_label=action_label, change_view=change_view, reason_text=reason_text)

@@ -6,6 +6,9 @@ nurses saving the same MMSE the second always gets a conflict instead of overwri
 """
 from __future__ import annotations
 
+from flask import has_request_context
+from flask_babel import get_locale
+
 from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
@@ -115,6 +118,12 @@ def save_section(administration: Administration, section: str, items: dict, post
     return changes
 
 
+def _signing_language() -> str | None:
+    """The language of the page the signer read the statement on; none when signed outside a request."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale else None
+
+
 def sign(administration: Administration, signer, password: str, posted_version) -> None:
     """Finalise: the signer re-enters their password; the record is then locked and scored."""
     check_version(posted_version, administration.version)
@@ -129,14 +138,16 @@ def sign(administration: Administration, signer, password: str, posted_version) 
     if missing:
         raise MmseError("password", N_("Record every item (a score, or not administrable with a reason) before "
                                        "signing. Still missing: %(items)s."), items=", ".join(missing))
-    now = utcnow()
+    now, language = utcnow(), _signing_language()
     administration.status, administration.submitted_at, administration.locked_at = "locked", now, now
     administration.signed_by_id, administration.signature_meaning = signer.id, SIGNATURE_MEANING
     administration.details = {**administration.details, "signature": {
         "signer_id": signer.id, "signer_name": signer.display_name, "signed_at_utc": now.isoformat(timespec="seconds"),
-        "meaning": SIGNATURE_MEANING}}
+        "meaning": SIGNATURE_MEANING, "language": language}}
     db.session.flush()
     store_mmse_scores(administration)
-    record("sign", "administration", administration.id, field="status", old="in_progress", new="locked",
-           reason=SIGNATURE_MEANING, patient_id=administration.visit.patient_id)
+    # The signer read the statement in the page's language: the entry says which one.
+    record("sign", "administration", administration.id, old={"status": "in_progress"},
+           new={"status": "locked", "signature_language": language}, reason=SIGNATURE_MEANING,
+           patient_id=administration.visit.patient_id)
     on_administration_submitted(administration, now=now)  # the visit completes once every instrument is in
