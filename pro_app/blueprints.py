@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     from .patients.routes import bp as patients_bp
     from .questionnaires.routes import bp as questionnaires_bp
     from .reports.routes import bp as reports_bp
+    from .reviews.routes import bp as reviews_bp
     from .staff.account_routes import bp as accounts_bp
     from .staff.routes import bp as staff_bp
 
@@ -53,4 +54,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(reviews_bp)
     app.jinja_env.globals["staff_menu"] = staff_menu

@@ -15,6 +15,7 @@ from flask_login import current_user
 from .. import query_args
 from ..extensions import db
 from ..messaging.labels import patient_time
+from ..reviews.services import results_to_review, reviews_of_patient
 from ..schedule.transitions import not_done_refusal
 from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, patient_by_code,
                             require_patient_access, visible_sites)
@@ -81,7 +82,8 @@ def find():
 @roles_required(*READ_PATIENTS)
 def detail(patient_id: int):
     patient = require_patient_access(patient_id)
-    return render_template("patients/detail.html", patient=patient)
+    return render_template("patients/detail.html", patient=patient, to_review=results_to_review([patient.id]),
+                           reviews=reviews_of_patient(patient.id))
 
 
 def prepare_details_form(form: DetailsForm, protocol) -> None:
