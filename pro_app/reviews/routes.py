@@ -30,8 +30,8 @@ def review(administration_id: int):
     except ReviewError as error:
         abort(409, error.translated())
     db.session.commit()
-    flash(_("The result of %(code)s (%(instrument)s) is marked reviewed.", instrument=INSTRUMENT[administration.instrument],
-            code=patient.study_code), "success")
+    flash(_("The result of %(code)s (%(instrument)s) is marked reviewed.", code=patient.study_code,
+            instrument=INSTRUMENT[administration.instrument]), "success")
     if form.back.data == "dashboard":
         return redirect(url_for("patients.dashboard", _anchor="review"), 303)
     return redirect(url_for("patients.detail", patient_id=patient.id, _anchor="review"), 303)

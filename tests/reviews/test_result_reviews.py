@@ -13,7 +13,8 @@ BEST = [1] * 28 + [7, 7]  # no threshold crossed
 
 def _review(client, administration, note: str = "", flags: str | None = None, back: str = "patient"):
     shown = "PA:threshold" if flags is None else flags
-    return post(client, f"/reviews/administrations/{administration.id}?lang=en", {"note": note, "flags": shown, "back": back})
+    return post(client, f"/reviews/administrations/{administration.id}?lang=en",
+                {"note": note, "flags": shown, "back": back})
 
 
 def _review_rows() -> list[ResultReview]:
