@@ -20,6 +20,7 @@ STAFF_MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("patients.dashboard", _l("Site dashboard"), ("nurse", "investigator", "data_manager")),
     ("patients.register", _l("Register a patient"), ("nurse", "investigator")),
     ("accounts.index", _l("Staff accounts"), ("admin",)),
+    ("reviews.sites", _l("Review e-mails"), ("admin",)),
     ("messaging.outbox", _l("Text messages"), ("nurse", "investigator", "data_manager")),
     ("exports.index", _l("Exports"), ("investigator", "data_manager")),
     ("reports.index", _l("Charts"), ("investigator", "data_manager")),

@@ -5,10 +5,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..audit.services import record
 from ..extensions import db
 from ..study.models import Site
-from .mail import queue_review_mail, send_pending, site_investigators
+from .mail import queue_review_mail, send_pending, set_site_review_mail, site_investigators
 
 reviews_cli = AppGroup("reviews", help="Results to review and the investigators' e-mails about them.")
 
@@ -22,11 +21,8 @@ def site_mail(site_code: str, state: str) -> None:
     if site is None:
         raise click.ClickException(f"SITE_CODE: no site with the code {site_code!r}")
     wanted = state == "on"
-    if site.review_mail != wanted:
-        record("update", "site", site.id, field="review_mail", old=site.review_mail, new=wanted,
-               reason="flask reviews site-mail")
-        site.review_mail = wanted
-        db.session.commit()
+    set_site_review_mail(site, wanted, "flask reviews site-mail")
+    db.session.commit()
     count = len(site_investigators(site))
     click.echo(f"Review e-mails of site {site.code}: {state} ({count} active investigator(s)).")
     if wanted and count == 0:

@@ -12,3 +12,10 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX_LENGTH)])
     flags = HiddenField()  # the flags shown, so that one that appeared since stays listed
     back = HiddenField()
+
+
+class SiteMailForm(FlaskForm):
+    """One site's review e-mail switch on the administrator's page."""
+
+    site = HiddenField()
+    state = HiddenField()

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from ..audit.services import record
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import SUPPORTED_LOCALES
@@ -44,6 +45,13 @@ def queue_review_mail() -> int:
                 queued += len(recipients)
     db.session.flush()
     return queued
+
+
+def set_site_review_mail(site: Site, wanted: bool, reason: str) -> None:
+    """Turn a site's review e-mails on or off (audited); the caller commits."""
+    if site.review_mail != wanted:
+        record("update", "site", site.id, field="review_mail", old=site.review_mail, new=wanted, reason=reason)
+        site.review_mail = wanted
 
 
 def site_investigators(site: Site) -> list[StaffUser]:

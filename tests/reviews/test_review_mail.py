@@ -168,3 +168,31 @@ def test_mail_settings_fail_fast_with_one_line(environ, message):
     with pytest.raises(ConfigError) as raised:
         load_settings(environ)
     assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
+
+
+def test_an_administrator_turns_a_sites_review_mail_on_and_it_is_audited(client, make):
+    from pro_app.audit.models import AuditEntry
+    from tests.staff.web import html, post, sign_in
+    site = make.site("01")
+    sign_in(client, make.staff(role="admin", site_code=None))
+    assert "Turn on" in html(client.get("/reviews/sites?lang=en"))
+    response = post(client, "/reviews/sites?lang=en", {"site": "01", "state": "on"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert site.review_mail is True
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(entity="site", field="review_mail"))
+    assert (entry.old_value, entry.new_value) == ("false", "true")
+    refused = post(client, "/reviews/sites?lang=en", {"site": "99", "state": "on"})
+    assert refused.status_code == 400 and "Choose a site" in html(refused)
+    assert post(client, "/reviews/sites?lang=en", {"site": "01", "state": "maybe"}).status_code == 400
+
+
+@pytest.mark.parametrize("role", ["nurse", "investigator", "data_manager"])
+def test_only_an_administrator_sets_the_review_mail(client, make, role):
+    from tests.staff.web import post, sign_in
+    make.site("01")
+    sign_in(client, make.staff(role=role, site_code=None if role == "data_manager" else "01"))
+    assert client.get("/reviews/sites").status_code == 403
+    assert post(client, "/reviews/sites", {"site": "01", "state": "on"}).status_code == 403
+    db.session.expire_all()
+    assert make.site("01").review_mail is False
