@@ -196,3 +196,29 @@ def test_only_an_administrator_sets_the_review_mail(client, make, role):
     assert post(client, "/reviews/sites", {"site": "01", "state": "on"}).status_code == 403
     db.session.expire_all()
     assert make.site("01").review_mail is False
+
+
+def test_a_rolled_back_result_is_never_mailed(app, make, site01):
+    from pro_app.questionnaires.scoring import score_and_store
+    from tests.reviews.helpers import PAIN_ONLY
+    make.staff(role="investigator", site_code="01")
+    administration = make.completed_qlq(make.patient("STEP-01-067"), "baseline", PAIN_ONLY, flags=False)
+    score_and_store(administration)  # flags written in the transaction ...
+    db.session.rollback()  # ... that fails
+    assert _mail_pass(app.extensions["pro_app.settings"]) == (0, {})
+
+
+def test_the_mails_link_opens_the_list_for_the_investigator(app, client, make, site01, smtp_server):
+    from tests.staff.web import html, sign_in
+    inbox, port = smtp_server
+    investigator = make.staff(role="investigator", site_code="01", language="en")
+    flagged_qlq(make, make.patient("STEP-01-068"))
+    settings = _smtp_settings(app, port)
+    _mail_pass(settings)
+    body = message_from_bytes(inbox.envelopes[0].content, policy=policy.default).get_content()
+    link = next(word for word in body.split() if word.startswith(settings.public_base_url))
+    sign_in(client, investigator)
+    path, _, anchor = link.removeprefix(settings.public_base_url).partition("#")
+    page = html(client.get(path + "?lang=en"))
+    assert f'id="{anchor}"' in page
+    assert "Results to review" in page and "STEP-01-068" in page.split('id="due"')[0]
