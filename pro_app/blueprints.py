@@ -20,6 +20,7 @@ STAFF_MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("patients.dashboard", _l("Site dashboard"), ("nurse", "investigator", "data_manager")),
     ("patients.register", _l("Register a patient"), ("nurse", "investigator")),
     ("accounts.index", _l("Staff accounts"), ("admin",)),
+    ("reviews.sites", _l("Review e-mails"), ("admin",)),
     ("messaging.outbox", _l("Text messages"), ("nurse", "investigator", "data_manager")),
     ("exports.index", _l("Exports"), ("investigator", "data_manager")),
     ("reports.index", _l("Charts"), ("investigator", "data_manager")),
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
     from .patients.routes import bp as patients_bp
     from .questionnaires.routes import bp as questionnaires_bp
     from .reports.routes import bp as reports_bp
+    from .reviews.routes import bp as reviews_bp
     from .staff.account_routes import bp as accounts_bp
     from .staff.routes import bp as staff_bp
 
@@ -53,4 +55,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(reviews_bp)
     app.jinja_env.globals["staff_menu"] = staff_menu

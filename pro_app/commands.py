@@ -39,12 +39,13 @@ def register(app: Flask) -> None:
     from .messaging.cli import reminders_cli
     from .patients.cli import patients_cli
     from .questionnaires.cli import instruments_cli, scores_cli
+    from .reviews.cli import reviews_cli
     from .scheduler.cli import scheduler_cli, serve
     from .scoring.cli import score
     from .staff.cli import staff_cli
 
     for command in (demo_cli, staff_cli, audit_cli, scheduler_cli, serve, instruments_cli, scores_cli, score,
-                    patients_cli, reminders_cli, backup_cli, keys_cli, export_command, api_cli):
+                    patients_cli, reminders_cli, backup_cli, keys_cli, export_command, api_cli, reviews_cli):
         app.cli.add_command(command)
         _guard(command, command.name)
     db_cli.add_command(grant_app_role)  # `flask db grant-app-role`, next to `flask db upgrade`

@@ -54,6 +54,14 @@ class Settings:
     database_pool_size: int = 5
     database_max_overflow: int = 5
     database_pool_timeout_seconds: float = 10.0
+    mail_backend: str = "console"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -100,6 +108,14 @@ def load_settings(environ=None, overrides: dict | None = None) -> Settings:
         database_pool_size=_integer(environ, "DATABASE_POOL_SIZE", "5"),
         database_max_overflow=_integer(environ, "DATABASE_MAX_OVERFLOW", "5"),
         database_pool_timeout_seconds=_number(environ, "DATABASE_POOL_TIMEOUT_SECONDS", "10"),
+        mail_backend=_env(environ, "MAIL_BACKEND", "console"),
+        smtp_host=_env(environ, "SMTP_HOST"),
+        smtp_port=_integer(environ, "SMTP_PORT", "587"),
+        smtp_security=_env(environ, "SMTP_SECURITY", "starttls"),
+        smtp_username=_env(environ, "SMTP_USERNAME"),
+        smtp_password=_env(environ, "SMTP_PASSWORD"),
+        smtp_timeout_seconds=_number(environ, "SMTP_TIMEOUT_SECONDS", "10"),
+        mail_from=_env(environ, "MAIL_FROM"),
     )
     validate(settings)
     return settings
@@ -139,6 +155,7 @@ def validate(s: Settings) -> None:
         raise ConfigError(f"SMS_BACKEND: must be console or twilio, got {s.sms_backend!r}")
     if s.sms_backend == "twilio":
         _validate_twilio(s)
+    _validate_mail(s)
     if s.default_locale not in SUPPORTED_LOCALES:
         raise ConfigError(f"DEFAULT_LOCALE: must be one of {', '.join(SUPPORTED_LOCALES)}, got {s.default_locale!r}")
     _validate_timezone(s.study_timezone)
@@ -253,3 +270,26 @@ def _validate_timezone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"STUDY_TIMEZONE: unknown time zone {name!r}") from None
+
+
+def _validate_mail(s: Settings) -> None:
+    """The review e-mails: console (logged) by default, or SMTP with a host and a sender."""
+    if s.mail_backend not in ("console", "smtp"):
+        raise ConfigError(f"MAIL_BACKEND: must be console or smtp, got {s.mail_backend!r}")
+    if s.smtp_security not in ("starttls", "ssl", "none"):
+        raise ConfigError(f"SMTP_SECURITY: must be starttls, ssl or none, got {s.smtp_security!r}")
+    if not 1 <= s.smtp_port <= 65535:
+        raise ConfigError(f"SMTP_PORT: must be 1 to 65535, got {s.smtp_port}")
+    if s.smtp_timeout_seconds <= 0:
+        raise ConfigError("SMTP_TIMEOUT_SECONDS: must be more than 0")
+    if bool(s.smtp_username) != bool(s.smtp_password):
+        raise ConfigError("SMTP_USERNAME, SMTP_PASSWORD: set both (to sign in to the SMTP server) or neither")
+    if s.mail_backend != "smtp":
+        return
+    if not s.smtp_host:
+        raise ConfigError("SMTP_HOST: required when MAIL_BACKEND is smtp")
+    if "@" not in s.mail_from or any(c.isspace() for c in s.mail_from):
+        raise ConfigError(f"MAIL_FROM: the sender's address (name@domain) is required when MAIL_BACKEND is smtp, "
+                          f"got {s.mail_from!r}")
+    if s.smtp_password and s.smtp_security == "none":
+        raise ConfigError("SMTP_SECURITY: none would send SMTP_PASSWORD in clear; use starttls or ssl")

@@ -89,6 +89,7 @@ def _import_models() -> None:
     from .patients import models as _patients  # noqa: F401
     from .questionnaires import models as _questionnaires  # noqa: F401
     from .ratelimit import models as _ratelimit  # noqa: F401
+    from .reviews import models as _reviews  # noqa: F401
     from .schedule import models as _schedule  # noqa: F401
     from .staff import models as _staff  # noqa: F401
     from .study import models as _study  # noqa: F401

@@ -1,4 +1,4 @@
-"""What a site needs to see today: visits due, questionnaires overdue, SMS problems, opt-outs."""
+"""What a site needs to see today: results to review, visits due, questionnaires overdue, SMS problems, opt-outs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..messaging.models import ATTENTION_STATUSES, OutboundMessage
 from ..questionnaires.models import Administration
+from ..reviews.services import ResultToReview, results_to_review
 from ..schedule.models import Visit
 from ..staff.access import patients_visible_to
 from .models import Patient
@@ -20,6 +21,7 @@ PROBLEMS_SHOWN_FOR = timedelta(days=30)
 @dataclass(frozen=True)
 class Dashboard:
     patients: list[Patient]
+    to_review: list[ResultToReview]
     due_this_week: list[Visit]
     overdue: list[Administration]
     sms_problems: list[OutboundMessage]
@@ -33,6 +35,7 @@ def build_dashboard(user, today: date, visit_codes: tuple[str, ...], site_id: in
     visits = [visit for patient in active for visit in patient.visits]
     return Dashboard(
         patients=patients,
+        to_review=results_to_review(_patient_ids(user, site_id)),
         due_this_week=sorted((v for v in visits if _due_this_week(v, today)), key=lambda v: v.window_closes),
         overdue=sorted((a for v in visits for a in v.administrations if _overdue(a, today)),
                        key=lambda a: a.visit.target_date),

@@ -16,6 +16,7 @@ from .. import query_args
 from ..extensions import db
 from ..messaging.labels import patient_time
 from ..mmse.services import start_problem as mmse_start_problem
+from ..reviews.services import results_to_review, reviews_of_patient
 from ..schedule.transitions import not_done_refusal
 from ..staff.access import (CHANGE_PATIENTS, READ_PATIENTS, may_change_patients, patient_by_code,
                             require_patient_access, visible_sites)
@@ -83,7 +84,8 @@ def find():
 @roles_required(*READ_PATIENTS)
 def detail(patient_id: int):
     patient = require_patient_access(patient_id)
-    return render_template("patients/detail.html", patient=patient)
+    return render_template("patients/detail.html", patient=patient, to_review=results_to_review([patient.id]),
+                           reviews=reviews_of_patient(patient.id))
 
 
 def prepare_details_form(form: DetailsForm, protocol) -> None:

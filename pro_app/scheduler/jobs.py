@@ -11,6 +11,7 @@ from ..audit.anchors import AnchorError, AnchorRefused, anchor_head
 from ..extensions import db
 from ..messaging.dispatcher import Dispatcher
 from ..messaging.provider import close_backend, make_backend
+from ..reviews.mail import queue_review_mail, send_pending
 from ..schedule.services import advance_visit_states
 
 log = logging.getLogger("pro_app.scheduler")
@@ -54,3 +55,17 @@ def anchor_audit_trail(app: Flask) -> None:
         finally:
             db.session.rollback()  # the check only read
         log.info("audit trail anchored at entry %d", anchor.seq)
+
+
+def send_review_mail(app: Flask) -> None:
+    """Queue the investigators' e-mails of newly flagged results, then send the pending ones."""
+    with app.app_context():
+        try:
+            queued = queue_review_mail()
+            db.session.commit()
+            report = send_pending(app.extensions["pro_app.settings"])
+        except Exception:
+            db.session.rollback()
+            raise
+        if queued or report:
+            log.info("review mail: %d queued, %s", queued, dict(report))

@@ -25,6 +25,8 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
                       next_run_time=datetime.now(timezone.utc), **common)
     scheduler.add_job(jobs.anchor_audit_trail, "interval", id="anchor_audit_trail", minutes=ANCHOR_EVERY_MINUTES,
                       next_run_time=datetime.now(timezone.utc), **common)
+    scheduler.add_job(jobs.send_review_mail, "interval", id="send_review_mail", seconds=DISPATCH_EVERY_SECONDS,
+                      next_run_time=datetime.now(timezone.utc), **common)
     for job in EXTRA_JOBS:
         job(scheduler, common)
     return scheduler

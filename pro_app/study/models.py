@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import utcnow
@@ -25,6 +25,8 @@ class Site(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The site's investigators get an e-mail (no patient data) when a result needs review.
+    review_mail: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Site {self.code}>"
