@@ -83,6 +83,8 @@ def _content(pack: Pack) -> dict:
                "languages": {language: dict(texts) for language, texts in pack.texts.items()}}
     if pack.variant is not None:
         content["variant"] = pack.variant
+    if pack.names:
+        content["names"] = dict(pack.names)
     return content
 
 
