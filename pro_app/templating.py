@@ -1,8 +1,10 @@
 """Template helpers shared by every feature."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -56,6 +58,15 @@ def score_number(value: float | None) -> str:
     return "" if value is None else format_decimal(round(value, 1), format="0.#")
 
 
+def utc_time(moment: datetime | None, time_only: bool = False) -> str:
+    """A stored naive-UTC moment written the page locale's way, still in UTC (the page says so)."""
+    if moment is None:
+        return "—"
+    if time_only:
+        return format_time(moment, "short", rebase=False)
+    return format_datetime(moment, "medium", rebase=False)
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -63,4 +74,4 @@ def role_label(role: str) -> str:
 def configure(app: Flask) -> None:
     app.jinja_env.globals.update(page_locale=page_locale, language_switch_url=language_switch_url,
                                  error_title=error_title, error_advice=error_advice, role_label=role_label,
-                                 score_number=score_number)
+                                 score_number=score_number, utc_time=utc_time)

@@ -34,5 +34,7 @@ def test_answer_labels_and_the_edit_action_share_no_word(client, nurse, mmse, la
     assert _words(choices) == answer_words
     assert not _words(edit) & _words(choices)
     assert pack_name in unescape(overview)
+    signed = re.search(r"<p>([^<]*Nadia Nurse[^<]*UTC\.)</p>", overview).group(1)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", signed)  # a date the page's language writes, not ISO
     norm = re.search(r'<p class="reading">.*?<span class="muted">([^<]+)</span>', overview, re.S).group(1)
     assert "Kalafat" in norm and not {"simplified", "unverified", "simplifié"} & _words([norm])
