@@ -9,7 +9,8 @@ from tests.mmse.helpers import fill, sign, start
 from tests.support.factories import PASSWORD
 from tests.staff.web import html
 
-CHOICE = re.compile(r'<label class="mmse-choice"><input type="radio" name="recall_1" value="[01]"[^>]*>\s*([^<]+)</label>')
+CHOICE = re.compile(r'<label class="mmse-choice"><input type="radio" name="recall_1" value="[01]"[^>]*>'
+                    r'\s*([^<]+)</label>')
 EDIT = re.compile(r'/section/recall/correct">([^<]+)<span class="visually-hidden">')
 WORD = re.compile(r"\w+")
 
