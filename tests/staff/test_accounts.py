@@ -1,5 +1,5 @@
 """The administrator's account page: create, change role and site, deactivate, unlock; all audited."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -105,3 +105,12 @@ def test_flask_staff_create_still_works(runner, make):
     bad = runner.invoke(args=["staff", "create", "--email", "cli2@example.org", "--name", "No Site",
                               "--role", "nurse", "--password", "long-enough-pw"])
     assert bad.exit_code != 0 and "site" in bad.output
+
+
+@pytest.mark.parametrize("lang, month", [("fr", "juil."), ("en", "Jul")])
+def test_account_times_are_written_the_page_languages_way(client, admin, make, lang, month):
+    nurse = make.staff()
+    nurse.last_login_at, nurse.locked_until = datetime(2026, 7, 3, 14, 5), utcnow() + timedelta(minutes=10)
+    db.session.commit()
+    page = html(client.get(f"/staff/accounts/?lang={lang}"))
+    assert month in page and "2026-07-03" not in page
