@@ -38,4 +38,3 @@ def flag_text(rule: str, threshold: float) -> str:
 
 def timing_label(code: str) -> str:
     return str(TIMING_LABELS[code])
-

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..exports.labels import TIMINGS
+from ..templating import score_number
 from .data import CompletionRow, Series
 from .geometry import LineChart, line_chart, stacked_bars
-from ..templating import score_number
 from .labels import flag_text, scale_title, timing_label, visit_label
 
 PERCENT_TICKS = (0, 25, 50, 75, 100)
