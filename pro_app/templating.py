@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -49,10 +49,18 @@ def error_advice(status: int) -> str:
     return str(ERROR_ADVICE.get(status, default))
 
 
+def score_number(value: float | None) -> str:
+    """A score or value for a person to read: at most one decimal, in the page's locale (26.9 / 26,9).
+
+    Scores are stored at full precision and rounded only here."""
+    return "" if value is None else format_decimal(round(value, 1), format="0.#")
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
 def configure(app: Flask) -> None:
     app.jinja_env.globals.update(page_locale=page_locale, language_switch_url=language_switch_url,
-                                 error_title=error_title, error_advice=error_advice, role_label=role_label)
+                                 error_title=error_title, error_advice=error_advice, role_label=role_label,
+                                 score_number=score_number)

@@ -38,7 +38,8 @@ TIMING_LABELS = {"in_window": _l("Completed in window"), "late": _l("Completed l
                  "cancelled": _l("Visit cancelled")}
 TIMINGS = tuple(TIMING_LABELS)
 YES_NO = (Value(0, _l("No")), Value(1, _l("Yes")))
-MMSE_BINARY = (Value(0, _l("Incorrect")), Value(1, _l("Correct")))
+# "Right/Wrong answer": never "Correct", which also names the action that edits a record.
+MMSE_BINARY = (Value(0, _l("Wrong answer")), Value(1, _l("Right answer")))
 
 
 def coded(labels: dict, order=None) -> tuple[Value, ...]:

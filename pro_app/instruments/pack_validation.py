@@ -6,7 +6,7 @@ from pro_app.instruments import INSTRUMENTS
 
 _TEXT_FIELDS = ("pack_id", "version", "name", "source", "licence")
 REQUIRED_FIELDS = _TEXT_FIELDS + ("instrument", "validated", "languages")
-OPTIONAL_FIELDS = ("variant",)
+OPTIONAL_FIELDS = ("variant", "names")
 _PACK_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
 _MARKUP = re.compile(r"[<>]|&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -19,9 +19,11 @@ def validate_pack(data: object) -> list[str]:
     problems = [f"missing field {name!r}" for name in REQUIRED_FIELDS if name not in data]
     known = REQUIRED_FIELDS + OPTIONAL_FIELDS
     problems += [f"unknown field {name!r}" for name in data if name not in known]
-    for name in _TEXT_FIELDS + OPTIONAL_FIELDS:
+    for name in _TEXT_FIELDS + ("variant",):
         if name in data:
             problems += _text_problems(name, data[name])
+    if "names" in data:
+        problems += _names_problems(data["names"])
     if "pack_id" in data and isinstance(data["pack_id"], str) and not _PACK_ID.fullmatch(data["pack_id"]):
         problems.append("pack_id: use lower-case letters, digits, '_', '.' or '-'")
     if "validated" in data and not isinstance(data["validated"], bool):
@@ -48,6 +50,21 @@ def _languages_problems(languages: object, required_keys: tuple[str, ...] | None
             problems.append(f"{where}: must be a mapping of texts")
         else:
             problems += _texts_problems(where, entries, required_keys)
+    return problems
+
+
+def _names_problems(names: object) -> list[str]:
+    """`names` gives the pack's name per language, for pages in that language."""
+    if not isinstance(names, Mapping) or not names:
+        return ["names: must map language codes such as 'fr' to the pack's name in that language"]
+    problems = []
+    for language, text in names.items():
+        if not isinstance(language, str) or not _LANGUAGE.fullmatch(language):
+            problems.append(f"names: {language!r} is not a language code such as 'fr' or 'fr-CA'")
+        else:
+            problems += _text_problems(f"names.{language}", text)
+            if isinstance(text, str) and len(text) > 200:
+                problems.append(f"names.{language}: at most 200 characters")
     return problems
 
 

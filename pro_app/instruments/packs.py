@@ -7,6 +7,7 @@ packs with neutral wording of its own (`validated: false`). Format::
     instrument: qlq_c30           # qlq_c30 | mmse
     version: "1.0"                # a string: quote it in YAML
     name: ...                     # human-readable, says whether this is validated wording
+    names: {fr: ..., en: ...}     # optional: the name in each page language (else `name`)
     source: ...                   # where the wording comes from
     licence: ...                  # the agreement that allows its use
     validated: false              # true only for the licensed, validated wording
@@ -61,6 +62,7 @@ class Pack:
     validated: bool
     texts: Mapping[str, Mapping[str, str]]  # {language: {dotted key: text}}
     variant: str | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
     sha256: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +71,10 @@ class Pack:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted(self.texts))
+
+    def display_name(self, language: str) -> str:
+        """The pack's name for a page in `language`: its own name there, else the `name` field."""
+        return self.names.get(language) or self.names.get(language.split("-")[0]) or self.name
 
     def text(self, language: str, key: str) -> str:
         """The text for a dotted key, e.g. pack.text("fr", "items.q12")."""
@@ -109,6 +115,7 @@ def pack_from_data(data: object, source: str = "pack") -> Pack:
         pack_id=data["pack_id"], instrument=data["instrument"], version=data["version"],
         name=data["name"], source=data["source"], licence=data["licence"],
         validated=data["validated"], texts=MappingProxyType(texts), variant=data.get("variant"),
+        names=MappingProxyType(dict(data.get("names") or {})),
     )
 
 

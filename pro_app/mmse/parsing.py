@@ -55,7 +55,7 @@ def _binary(item: str, form, errors: SectionErrors) -> object:
     if raw in ("0", "1"):
         return int(raw)
     if raw:
-        errors[item] = N_("Choose correct, incorrect or not administrable.")
+        errors[item] = N_("Choose right answer, wrong answer or not administrable.")
     return None
 
 

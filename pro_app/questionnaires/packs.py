@@ -6,6 +6,7 @@ The newest installed pack of an instrument becomes its current pack.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..audit.services import record
@@ -83,6 +84,8 @@ def _content(pack: Pack) -> dict:
                "languages": {language: dict(texts) for language, texts in pack.texts.items()}}
     if pack.variant is not None:
         content["variant"] = pack.variant
+    if pack.names:
+        content["names"] = dict(pack.names)
     return content
 
 
@@ -137,7 +140,18 @@ def wording_for(administration: Administration) -> Pack:
     if pack.sha256 != administration.pack_sha256:
         raise PackNotInstalled(f"the stored wording of {pack.pack_id} {pack.version} does not match "
                                f"the sha256 recorded on administration {administration.id}")
-    return pack
+    return _with_demo_names(pack)
+
+
+def _with_demo_names(pack: Pack) -> Pack:
+    """A demo pack installed before packs named themselves per language takes the shipped names
+    (the same wording: same id, version and sha256), so French pages never show its English name."""
+    if pack.names or pack.validated:
+        return pack
+    shipped = load_pack(demo_pack_path(pack.instrument))
+    if (shipped.pack_id, shipped.version, shipped.sha256) != (pack.pack_id, pack.version, pack.sha256):
+        return pack
+    return replace(pack, names=shipped.names)
 
 
 def _attached_row(administration: Administration) -> InstrumentPack:

@@ -7,6 +7,9 @@ from .data import Series
 
 WIDTH, HEIGHT = 320, 170
 LEFT, RIGHT, TOP, BOTTOM = 36, 12, 14, 34
+# Visit labels are centred under their point: the plot leaves room for half of the first and
+# last label, measured generously (0.62 em a character at 11 px), so that "Mois 12" is never cut.
+LABEL_EM, LABEL_FONT = 0.62, 11
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,20 @@ class LineChart:
     plot: tuple[float, float, float, float]  # left, top, right, bottom
 
 
-def _x(index: int, count: int) -> float:
-    span = WIDTH - LEFT - RIGHT
-    return LEFT + (span / 2 if count == 1 else span * index / (count - 1))
+def _x(index: int, count: int, left: float = LEFT, right: float = RIGHT) -> float:
+    span = WIDTH - left - right
+    return left + (span / 2 if count == 1 else span * index / (count - 1))
+
+
+def label_width(label: str) -> float:
+    return len(label) * LABEL_EM * LABEL_FONT
+
+
+def _margins(labels: list[str]) -> tuple[float, float]:
+    """Left and right plot margins wide enough for the first and last visit labels."""
+    if len(labels) < 2:
+        return LEFT, RIGHT
+    return max(LEFT, label_width(labels[0]) / 2 + 2), max(RIGHT, label_width(labels[-1]) / 2 + 2)
 
 
 def _y(value: float, maximum: float) -> float:
@@ -41,20 +55,21 @@ def _y(value: float, maximum: float) -> float:
 
 def line_chart(series: Series, visit_labels: list[str], ticks: tuple[float, ...]) -> LineChart:
     count = len(series.points)
+    left, right = _margins(visit_labels)
     segments, current, markers = [], [], []
     for index, point in enumerate(series.points):
         if point.value is None:
             segments, current = _close(segments, current), []
             continue
-        x, y = _x(index, count), _y(point.value, series.maximum)
+        x, y = _x(index, count, left, right), _y(point.value, series.maximum)
         current.append(f"{x:.1f},{y:.1f}")
         markers.append(Marker(x, y, point.value, bool(point.flags), point.prorated))
     segments = _close(segments, current)
     threshold = None if series.threshold is None else _y(series.threshold, series.maximum)
     return LineChart(WIDTH, HEIGHT, segments, markers,
                      [(_y(tick, series.maximum), f"{tick:g}") for tick in ticks],
-                     [(_x(index, count), label) for index, label in enumerate(visit_labels)],
-                     threshold, (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM))
+                     [(_x(index, count, left, right), label) for index, label in enumerate(visit_labels)],
+                     threshold, (left, TOP, WIDTH - right, HEIGHT - BOTTOM))
 
 
 def _close(segments: list[str], current: list[str]) -> list[str]:

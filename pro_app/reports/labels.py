@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..exports.instrument_variables import SCALE_NAMES
 from ..exports.labels import TIMING_LABELS
+from ..templating import score_number
 
 RULES = {
     "threshold": _l("beyond the threshold for clinical importance (%(threshold)s)"),
@@ -31,14 +32,9 @@ def scale_title(code: str) -> str:
 
 
 def flag_text(rule: str, threshold: float) -> str:
-    template, shown = RULES.get(rule), f"{threshold:g}"
+    template, shown = RULES.get(rule), score_number(threshold)
     return f"{rule} ({shown})" if template is None else str(template) % {"threshold": shown}
 
 
 def timing_label(code: str) -> str:
     return str(TIMING_LABELS[code])
-
-
-def number(value: float | None) -> str:
-    """Scores are stored at full precision and rounded only here, for display."""
-    return "" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..exports.labels import TIMINGS
+from ..templating import score_number
 from .data import CompletionRow, Series
 from .geometry import LineChart, line_chart, stacked_bars
-from .labels import flag_text, number, scale_title, timing_label, visit_label
+from .labels import flag_text, scale_title, timing_label, visit_label
 
 PERCENT_TICKS = (0, 25, 50, 75, 100)
 MMSE_TICKS = (0, 10, 20, 30)
@@ -47,8 +48,8 @@ def _shown(point) -> str:
     if point.value is None:
         return _("no value")
     if point.prorated:
-        return _("%(value)s (prorated, not a total)", value=number(point.value))
-    return number(point.value)
+        return _("%(value)s (prorated, not a total)", value=score_number(point.value))
+    return score_number(point.value)
 
 
 def _describe(row: tuple[str, str, str]) -> str:

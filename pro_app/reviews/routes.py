@@ -8,10 +8,11 @@ from flask_login import current_user
 from ..exports.instrument_variables import MMSE_SCORE_LABELS
 from ..extensions import db
 from ..patients.labels import INSTRUMENT
-from ..reports.labels import flag_text, number, scale_title
+from ..reports.labels import flag_text, scale_title
 from ..staff.access import CHANGE_PATIENTS, MANAGE_ACCOUNTS, require_administration_access
 from ..staff.auth import roles_required
 from ..study.models import Site
+from ..templating import score_number
 from .forms import ReviewForm, SiteMailForm
 from .mail import set_site_review_mail, site_investigators
 from .services import NOTE_MAX_LENGTH, ReviewError, mark_reviewed
@@ -61,7 +62,7 @@ def sites():
 
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"review_scale": _scale_name, "review_flag": flag_text, "review_number": number,
+    return {"review_scale": _scale_name, "review_flag": flag_text, "review_number": score_number,
             "review_note_max": NOTE_MAX_LENGTH,
             "may_review": current_user.is_authenticated and current_user.role in CHANGE_PATIENTS}
 

@@ -3,6 +3,9 @@ import csv
 import json
 
 import pandas as pd
+from flask_babel import force_locale, gettext
+
+from pro_app.instruments import mmse as mmse_instrument
 
 from pro_app.scoring import mmse as mmse_scoring
 from pro_app.scoring import qlq_c30 as qlq_scoring
@@ -44,3 +47,17 @@ def test_codebook_csv_lists_the_same_variables_with_their_sas_names(exported):
     assert pf2["xpt_name"] == "C30PF2" and pf2["label_fr"].startswith("QLQ-C30")
     state = next(r for r in rows if r["table"] == "items" and r["name"] == "state")
     assert state["values_en"].startswith("answered (1)=Answered;")
+
+
+def test_mmse_item_values_are_answers_and_share_no_word_with_the_edit_action(exported):
+    book = json.loads((exported / "codebook.json").read_text())
+    items = [v for t in book["tables"] for v in t["variables"]
+             if t["name"] == "wide" and v["name"].startswith("mmse_") and [x["code"] for x in v["values"]] == [0, 1]]
+    assert len(items) == len(mmse_instrument.BINARY_ITEMS)
+    answers = {"en": ("Wrong answer", "Right answer"), "fr": ("Réponse fausse", "Réponse juste")}
+    for language, edit in (("en", "Edit"), ("fr", "Modifier")):
+        with force_locale(language):
+            assert gettext("Edit") == edit  # the MMSE page's button that opens a signed section for a correction
+        labels = {tuple(value["label"][language] for value in item["values"]) for item in items}
+        assert labels == {answers[language]}
+        assert not {edit.lower()} & {word.lower() for text in answers[language] for word in text.split()}

@@ -118,3 +118,10 @@ def test_a_patient_page_never_times_out_even_beside_an_idle_staff_session(client
     assert patient.answer(1, {item: 2 for item in range(1, 6)}).status_code == 303  # the answers are saved
     _go_idle(client, 60)
     assert client.get(patient.url("/page/2")).status_code == 200
+
+
+@pytest.mark.parametrize("lang, shown", [("fr", "<dd>Inclusion</dd>"), ("en", "<dd>Baseline</dd>")])
+def test_the_start_page_names_the_visit_in_the_page_language(client, make, login, patient_link, lang, shown):
+    login(make.staff(role="nurse", site_code="01"))
+    page = client.get(f"{_start_url(patient_link[1])}?lang={lang}").get_data(as_text=True)
+    assert shown in page and "<dd>baseline</dd>" not in page

@@ -114,3 +114,11 @@ def test_a_patient_without_scores_gets_a_calm_page(client, make, study):
     html = client.get("/reports/patients/STEP-01-050?lang=en").get_data(as_text=True)
     assert "No questionnaire of this patient has been scored yet." in html
     assert len(_svgs(html)) == 17
+
+
+@pytest.mark.parametrize("lang, shown, foreign", [("fr", "Inclusion : 53,3", "53.3"), ("en", "Baseline: 53.3", "53,3")])
+def test_scores_are_written_with_the_decimal_sign_of_the_page_language(investigator, lang, shown, foreign):
+    html = investigator.get(f"/reports/patients/STEP-01-001?lang={lang}").get_data(as_text=True)
+    pf2 = next(svg for svg in _svgs(html) if svg.get("aria-labelledby").startswith("c30-pf2-"))
+    assert shown in _desc(pf2) and foreign not in html
+    assert re.search(r"<td>53[.,]3</td>", html).group(0) == f"<td>{shown[-4:]}</td>"

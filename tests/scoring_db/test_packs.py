@@ -126,3 +126,13 @@ def test_the_demo_seed_installs_the_demo_packs(app):
     seed_demo(app.extensions["pro_app.protocol"])
     assert current_pack("mmse", "fr").pack_id == "mmse_demo"
     assert current_pack("qlq_c30", "en").pack_id == "qlq_c30_demo"
+
+
+def test_a_demo_pack_installed_before_it_had_names_per_language_takes_the_shipped_names(app, make):
+    _, administration = make.questionnaire_link()
+    row = attach_pack(administration, "fr")
+    row.content = {key: value for key, value in row.content.items() if key != "names"}  # as installed before
+    db.session.commit()
+    pack = wording_for(administration)
+    assert pack.display_name("fr").startswith("Pack de démonstration QLQ-C30")
+    assert pack.sha256 == administration.pack_sha256

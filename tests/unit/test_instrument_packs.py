@@ -158,6 +158,25 @@ def test_flat_dotted_keys_read_back_into_the_same_pack():
     flat = {
         "pack_id": pack.pack_id, "instrument": pack.instrument, "version": pack.version, "name": pack.name,
         "source": pack.source, "licence": pack.licence, "validated": pack.validated, "variant": pack.variant,
-        "languages": {language: dict(texts) for language, texts in pack.texts.items()},
+        "names": dict(pack.names), "languages": {language: dict(texts) for language, texts in pack.texts.items()},
     }
     assert pack_from_data(flat) == pack
+
+
+@pytest.mark.parametrize("instrument", ["qlq_c30", "mmse"])
+def test_demo_packs_are_named_in_each_page_language(instrument):
+    pack = load_pack(demo_pack_path(instrument))
+    assert pack.display_name("fr").startswith("Pack de démonstration") and "PAS" in pack.display_name("fr")
+    assert pack.display_name("en") == pack.name and pack.display_name("fr-CA") == pack.display_name("fr")
+    assert pack.display_name("de") == pack.name  # no name in that language: the pack's own name
+
+
+def test_names_per_language_are_checked():
+    data = demo_data()
+    data["names"] = {"fr": "<b>Nom</b>", "xx-yy": "Name", "en": "x" * 201}
+    problems = validate_pack(data)
+    assert "names.fr: contains markup ('<', '>' or an HTML entity); texts are plain text" in problems
+    assert "names: 'xx-yy' is not a language code such as 'fr' or 'fr-CA'" in problems
+    assert "names.en: at most 200 characters" in problems
+    data["names"] = "Nom"
+    assert validate_pack(data) == ["names: must map language codes such as 'fr' to the pack's name in that language"]
