@@ -22,15 +22,15 @@ def _test_names(path: Path) -> set[str]:
 
 
 def _references(text: str):
-    """(file, test or None), reading `::test_x` after a named file as a test of that file."""
-    for line in text.splitlines():
-        last_file = None
-        for match in re.finditer(rf"{TEST_REFERENCE.pattern}|{SAME_FILE_REFERENCE.pattern}", line):
-            if match.group(1):
-                last_file = match.group(1)
-                yield last_file, match.group(2)
-            elif last_file:
-                yield last_file, match.group(3)
+    """(file, test or None), reading `::test_x` as a test of the file named last before it."""
+    last_file = None
+    for match in re.finditer(rf"{TEST_REFERENCE.pattern}|{SAME_FILE_REFERENCE.pattern}", text):
+        if match.group(1):
+            last_file = match.group(1)
+            yield last_file, match.group(2)
+        else:
+            assert last_file, f"::{match.group(3)} names no file before it"
+            yield last_file, match.group(3)
 
 
 def test_every_test_named_in_the_documentation_exists():
