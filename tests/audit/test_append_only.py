@@ -1,5 +1,4 @@
 """The audit trail cannot be edited: the ORM refuses, the database refuses, and tampering shows."""
-import contextlib
 
 import pytest
 from sqlalchemy.exc import DBAPIError
@@ -7,8 +6,8 @@ from sqlalchemy.exc import DBAPIError
 from pro_app.audit.guard import AuditTrailIsAppendOnly
 from pro_app.audit.models import AuditEntry
 from pro_app.audit.services import record
-from pro_app.audit.triggers import SQLITE_DOWNGRADE_SQL, SQLITE_UPGRADE_SQL
 from pro_app.extensions import db
+from tests.audit.attacker import trigger_lifted
 from tests.integrity.apps import emptied_after, kind_app_fixture
 
 KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -76,11 +75,11 @@ def test_postgresql_refuses_a_delete_sqlite_lets_verify_see_it(kind_app, runner_
 
 def test_verify_names_the_first_tampered_entry(kind_app, runner_for):
     """Only the table owner can lift the trigger; the hash chain still shows what it changed."""
-    kind, app = kind_app
+    _, app = kind_app
     entries = _three_entries()
     assert f"intact: 3 entries, last entry 3, last hash {entries[2].entry_hash}" in runner_for(app).invoke(
         args=["audit", "verify"]).output
-    with _trigger_lifted(kind):
+    with trigger_lifted():
         with db.engine.begin() as conn:
             for entry in entries[1:]:
                 conn.exec_driver_sql(f"UPDATE audit_entry SET new_value = 'de' WHERE id = {entry.id}")
@@ -89,27 +88,6 @@ def test_verify_names_the_first_tampered_entry(kind_app, runner_for):
     assert result.exit_code == 1
     assert f"broken: entry {entries[1].seq} ({entries[1].at:%Y-%m-%d %H:%M:%S} UTC, update patient 1) was " \
            f"changed" in result.output
-
-
-@contextlib.contextmanager
-def _trigger_lifted(kind: str):
-    if kind == "postgresql":
-        lift = ["ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"]
-        put_back = ["ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"]
-    else:
-        lift, put_back = SQLITE_DOWNGRADE_SQL, SQLITE_UPGRADE_SQL
-    db.session.close()  # an open read transaction would block the DDL's lock
-    _run(lift)
-    try:
-        yield
-    finally:
-        _run(put_back)
-
-
-def _run(statements) -> None:
-    with db.engine.begin() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement)
 
 
 @pytest.fixture
