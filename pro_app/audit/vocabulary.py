@@ -24,7 +24,7 @@ ACTIONS = {
     "login_refused_locked": _l("Sign-in refused: account locked"),
     "message_deferred": _l("Text message postponed"), "message_rescheduled": _l("Text message rescheduled"),
     "message_status": _l("Text message status"), "register": _l("Patient registered"),
-    "reset_password": _l("Password reset"), "resend_link": _l("Questionnaire link resent"),
+    "reset_password": _l("Password reset"), "review": _l("Result marked reviewed"), "resend_link": _l("Questionnaire link resent"),
     "restore": _l("Database restored"), "rotate_key": _l("Key rotated"),
     "save_answers": _l("Answers saved"), "save_items": _l("MMSE items saved"),
     "score": _l("Scores computed"), "sign": _l("MMSE signed"),
@@ -40,10 +40,12 @@ ENTITIES = {
     "database_role": _l("Database role"), "export": _l("Data export"),
     "instrument_pack": _l("Questionnaire pack"), "item_answer": _l("Answer"),
     "outbound_message": _l("Text message"), "patient": _l("Patient"),
-    "phone_encryption_key": _l("Phone encryption key"), "staff_user": _l("Staff account"), "visit": _l("Visit"),
+    "phone_encryption_key": _l("Phone encryption key"), "site": _l("Site"), "staff_user": _l("Staff account"),
+    "visit": _l("Visit"),
 }
 FIELDS = {
     "status": _l("Status"), "status_event_date": _l("Date of the event"), "language": _l("Language"),
+    "result_review": _l("Review of the result"), "review_mail": _l("Review e-mails"),
     "phone": _l("Phone number"), "sms_opted_out_at": _l("Text messages stopped on"), "due_at": _l("Due"),
     "window": _l("Window"), "timing_flag": _l("Timing"), "clinical_flags": _l("Clinical alerts"),
     "scores": _l("Scores"), "is_active_account": _l("Active"), "locked_until": _l("Locked until"),
